@@ -1,0 +1,1 @@
+"""The service catalog: Backstage-shaped entities of what Paved manages."""

@@ -1,0 +1,1 @@
+"""Foundations every layer shares: settings, errors, identifiers and vocabularies."""

@@ -1,0 +1,1 @@
+"""Providers: one small class per kind of real resource, every method idempotent."""
