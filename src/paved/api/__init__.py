@@ -1,0 +1,1 @@
+"""The Platform API v1 (FastAPI): authentication, authorisation, validation, problem+json errors."""

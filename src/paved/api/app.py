@@ -1,0 +1,33 @@
+"""Builds the FastAPI application of the Platform API v1."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from paved import __version__
+from paved.api import errors
+from paved.api.routes import health, requests, services, teams
+from paved.core.settings import Settings
+from paved.store.db import Store
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings, store: Store) -> FastAPI:
+    app = FastAPI(
+        title="Paved Platform API",
+        version=__version__,
+        description="Self-service that really provisions things: services, requests, teams.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.store = store
+    v1 = APIRouter(prefix=API_PREFIX)
+    for router in (services.router, requests.router, teams.router):
+        v1.include_router(router)
+    app.include_router(v1)
+    app.include_router(health.router)
+    errors.install(app)
+    return app

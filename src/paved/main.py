@@ -1,0 +1,113 @@
+"""The composition root: builds the store, the providers, the orchestrator and the API app."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
+
+from paved.api.app import create_app
+from paved.catalog.registration import CatalogProvider
+from paved.core.settings import Settings
+from paved.core.states import TeamRole
+from paved.orchestrator import runtime, submitting
+from paved.providers.ci_pipelines import CiPipelineProvider
+from paved.providers.git_repos import GitRepoProvider
+from paved.providers.monitoring import MonitoringProvider
+from paved.providers.postgres import build_postgres_provider
+from paved.providers.redis_users import build_redis_provider
+from paved.providers.registry import ProviderRegistry
+from paved.store import identity
+from paved.store.db import Store
+from paved.store.secrets import SecretBox, load_or_create_key
+from paved.templates.library import TemplateLibrary, default_root
+
+log = logging.getLogger("paved")
+
+DEMO_TEAMS = {"checkout": "Checkout", "platform": "Platform"}
+DEMO_MEMBERS = [("checkout", "alice", TeamRole.lead), ("checkout", "bob", TeamRole.member)]
+
+
+def build_runtime(settings: Settings, store: Store) -> runtime.Runtime:
+    """Everything a workflow needs, wired once."""
+    git_root = settings.git_root
+    git_root.mkdir(parents=True, exist_ok=True)
+    git = GitRepoProvider(git_root)
+    registry = ProviderRegistry(
+        [
+            git,
+            build_postgres_provider(settings),
+            build_redis_provider(settings),
+            CiPipelineProvider(git_root),
+            MonitoringProvider(git_root),
+            CatalogProvider(store),
+        ]
+    )
+    key = load_or_create_key(settings.secret_key, settings.home / "secret.key")
+    return runtime.Runtime(
+        settings=settings,
+        store=store,
+        providers=registry,
+        templates=TemplateLibrary(settings.templates_dir or default_root()),
+        secrets=SecretBox(key),
+        repository_url=git.url,
+    )
+
+
+def bootstrap(settings: Settings, store: Store) -> str | None:
+    """First start: an admin (token written to a file only its owner can read) and demo teams."""
+    with store.session() as session:
+        first_start = not identity.has_admin(session)
+        identity.ensure_user(session, "admin", is_admin=True)
+        token = None
+        if first_start:
+            token = identity.add_token(session, "admin", "bootstrap", settings.admin_token)
+        if first_start and settings.demo_data:
+            for name, title in DEMO_TEAMS.items():
+                if not identity.team_exists(session, name):
+                    identity.create_team(session, name, title)
+            for team, user, role in DEMO_MEMBERS:
+                identity.set_member(session, team, user, role)
+    if token is not None:
+        _write_private(settings.admin_token_file, token)
+    return token
+
+
+def _write_private(path: os.PathLike[str], content: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(content + "\n")
+
+
+def start_orchestrator(settings: Settings, store: Store) -> None:
+    """Start DBOS (it must not run on the event loop's thread) and resume unfinished requests."""
+    runtime.start(build_runtime(settings, store))
+    recovered = submitting.recover()
+    if recovered:
+        log.info("resumed %d unfinished requests", recovered)
+
+
+def create_application(settings: Settings | None = None) -> FastAPI:
+    """The whole of Paved in one ASGI app: the API, with the orchestrator started in its lifespan."""
+    settings = settings or Settings()
+    settings.home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    store = Store(settings.store_url)
+    store.migrate()
+    bootstrap(settings, store)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(start_orchestrator, settings, store)
+        try:
+            yield
+        finally:
+            await run_in_threadpool(runtime.stop)
+            store.dispose()
+
+    app = create_app(settings, store)
+    app.router.lifespan_context = lifespan
+    return app

@@ -1,0 +1,56 @@
+"""The spec each provider gets for a step, derived from the service's request.
+
+Derivation is deterministic: after a crash the same step gets the same spec (secrets are
+generated once and kept in the secret store).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from paved.catalog.entities import group_entity, service_entities
+from paved.orchestrator.runtime import Runtime
+from paved.providers.ci_pipelines import render_workflow
+from paved.schemas.services import ServiceCreate
+from paved.store.models import RequestStep
+from paved.templates.scaffolding import scaffold_files
+
+
+def secret_ref(external_name: str, key: str) -> str:
+    return f"{external_name}#{key}"
+
+
+def ci_spec(service: ServiceCreate) -> dict[str, Any]:
+    python_version = str(service.parameters.get("python_version", "3.12"))
+    return {
+        "service": service.name,
+        "python_version": python_version,
+        "image": f"registry.local/{service.team}/{service.name}",
+    }
+
+
+def build_spec(
+    runtime: Runtime, session: Session, service: ServiceCreate, step: RequestStep
+) -> dict[str, Any]:
+    """The provider spec of `step`; secrets the provider needs are created on first use."""
+    provider = runtime.providers.get(step.kind)
+    repo_url = runtime.repository_url(service.name)
+    spec: dict[str, Any]
+    if step.kind == "git":
+        workflow = render_workflow(ci_spec(service))
+        files = scaffold_files(runtime.templates, service, repo_url, workflow)
+        spec = {"files": files, "description": service.description}
+    elif step.kind == "ci":
+        spec = ci_spec(service)
+    elif step.kind == "monitoring":
+        spec = {"service": service.name, "team": service.team, "environment": service.environment}
+    elif step.kind == "catalog":
+        spec = {"entities": service_entities(service, repo_url), "group": group_entity(service.team)}
+    else:
+        resource = next(r for r in service.resources if r.resource_name == step.resource)
+        spec = {"size": resource.size, **resource.params}
+    for key in provider.secret_keys:
+        spec[key] = runtime.secrets.get_or_create(session, secret_ref(step.external_name, key))
+    return spec

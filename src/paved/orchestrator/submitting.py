@@ -1,0 +1,199 @@
+"""The orchestrator's front door: validate a request, store it, start its workflow.
+
+The edges (API, CLI, portal) call these functions and never import DBOS. A request is stored
+before its workflow is queued; `recover` queues any whose process died in between, and the
+workflow id derived from the request makes queuing twice harmless.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from dbos import SetWorkflowID
+
+from paved.core.errors import ConflictError, InputError, NotAllowedError, PavedError
+from paved.core.ids import RunId, new_request_id, run_id_for
+from paved.core.states import RequestKind, RequestState, ServiceState
+from paved.orchestrator import workflows
+from paved.orchestrator.planning import SERVICE_KINDS, plan_create, plan_delete
+from paved.orchestrator.runtime import current, queue
+from paved.schemas.requests import RequestPublic
+from paved.schemas.services import ServiceCreate
+from paved.store import idempotency, identity, services
+from paved.store import requests as rows
+from paved.store.identity import Principal
+from paved.store.models import Request
+
+_RUNNING = {RequestState.accepted, RequestState.running, RequestState.rolling_back}
+
+
+def resource_types() -> list[str]:
+    """The resource types a service may ask for."""
+    return [k for k in current().providers.kinds() if k not in SERVICE_KINDS]
+
+
+def validate_create(principal: Principal, spec: ServiceCreate) -> ServiceCreate:
+    """Check the request against templates, teams, resource types and the caller's rights."""
+    runtime = current()
+    runtime.templates.get(spec.template)
+    parameters = runtime.templates.validate_parameters(spec.template, spec.parameters)
+    with runtime.store.reading() as session:
+        if not identity.team_exists(session, spec.team):
+            raise InputError(f"team {spec.team!r} does not exist", field="team")
+    if not principal.is_member(spec.team):
+        raise NotAllowedError(f"{principal.user} is not a member of team {spec.team}")
+    known = resource_types()
+    for index, resource in enumerate(spec.resources):
+        if resource.type not in known:
+            raise InputError(
+                f"unknown resource type {resource.type!r}; known: {', '.join(known)}",
+                field=f"resources.{index}.type",
+            )
+        runtime.providers.get(resource.type).check_available()
+    return spec.model_copy(update={"parameters": parameters})
+
+
+def submit_create(
+    principal: Principal, spec: ServiceCreate, idempotency_key: str | None = None
+) -> RequestPublic:
+    """Accept a create-service request and queue its workflow."""
+    spec = validate_create(principal, spec)
+    fingerprint = _fingerprint("create_service", spec.model_dump(mode="json"))
+    runtime = current()
+    if idempotency_key:
+        with runtime.store.session() as session:
+            existing = idempotency.claim(session, principal.user, idempotency_key, fingerprint)
+        if existing:
+            _enqueue_pending(existing)
+            return read_request(existing)
+    request_id = new_request_id()
+    try:
+        with runtime.store.session() as session:
+            services.insert_service(session, spec, request_id)
+            _insert(session, request_id, RequestKind.create_service, spec, principal.user)
+            if idempotency_key:
+                idempotency.bind(session, principal.user, idempotency_key, request_id)
+    except PavedError:
+        if idempotency_key:
+            with runtime.store.session() as session:
+                idempotency.release(session, principal.user, idempotency_key)
+        raise
+    _enqueue(workflows.apply_request_workflow, run_id_for(request_id), request_id)
+    return read_request(request_id)
+
+
+def submit_delete(principal: Principal, name: str) -> RequestPublic:
+    """Tear a service down: a tracked request that removes every resource it has."""
+    runtime = current()
+    request_id = new_request_id()
+    with runtime.store.session() as session:
+        service = services.get_service(session, name, lock=True)
+        if not principal.is_member(service.team):
+            raise NotAllowedError(f"{principal.user} is not a member of team {service.team}")
+        if service.state in (ServiceState.provisioning, ServiceState.deleting):
+            raise ConflictError(
+                f"service {name} is {service.state}; wait for request {service.request_id} "
+                "to finish, or abort it"
+            )
+        spec = ServiceCreate.model_validate(service.spec)
+        _insert(session, request_id, RequestKind.delete_service, spec, principal.user)
+        service.state = ServiceState.deleting.value
+        service.request_id = request_id
+    _enqueue(workflows.apply_request_workflow, run_id_for(request_id), request_id)
+    return read_request(request_id)
+
+
+def retry(principal: Principal, request_id: str) -> RequestPublic:
+    """Continue a failed request from the step that failed (or its roll back from where it stopped)."""
+    with current().store.session() as session:
+        request = rows.claim_transition(session, request_id, {RequestState.failed}, "retried")
+        _check_member(principal, request)
+        run_id = _next_run(request)
+        rollback = request.phase == "rollback"
+        rows.touch(request, state=(RequestState.rolling_back if rollback else RequestState.running).value)
+    workflow = workflows.roll_back_request_workflow if rollback else workflows.apply_request_workflow
+    _enqueue(workflow, run_id, request_id)
+    return read_request(request_id)
+
+
+def abort(principal: Principal, request_id: str) -> RequestPublic:
+    """Stop a request and remove everything it created, last first."""
+    allowed = {RequestState.failed, RequestState.accepted, RequestState.running}
+    with current().store.session() as session:
+        request = rows.claim_transition(session, request_id, allowed, "aborted")
+        _check_member(principal, request)
+        if request.kind == RequestKind.delete_service:
+            raise ConflictError("a teardown cannot be rolled back; retry it to finish it")
+        if request.state != RequestState.failed:
+            rows.touch(request, abort_requested=True)
+            run_id = None
+        else:
+            run_id = _next_run(request)
+            rows.touch(request, state=RequestState.rolling_back.value, phase="rollback")
+    if run_id is not None:
+        _enqueue(workflows.roll_back_request_workflow, run_id, request_id)
+    return read_request(request_id)
+
+
+def read_request(request_id: str) -> RequestPublic:
+    with current().store.reading() as session:
+        return rows.to_public(session, rows.get_request(session, request_id))
+
+
+def recover() -> int:
+    """Queue the workflow of every unfinished request (a process may have died before it did)."""
+    with current().store.reading() as session:
+        pending = [
+            (r.id, r.run_id, r.phase)
+            for state in _RUNNING
+            for r in rows.list_requests(session, state=state.value, limit=10_000)
+        ]
+    for request_id, run_id, phase in pending:
+        workflow = (
+            workflows.roll_back_request_workflow if phase == "rollback"
+            else workflows.apply_request_workflow
+        )
+        _enqueue(workflow, RunId(run_id), request_id)
+    return len(pending)
+
+
+def _insert(session: object, request_id: str, kind: RequestKind, spec: ServiceCreate, actor: str) -> Request:
+    plan = plan_create(spec) if kind == RequestKind.create_service else plan_delete(spec)
+    return rows.insert_request(
+        session,  # type: ignore[arg-type]
+        request_id=request_id, run_id=run_id_for(request_id), kind=kind.value,
+        service=spec.name, team=spec.team, environment=spec.environment, actor=actor,
+        spec=spec.model_dump(mode="json"), steps=plan,
+    )
+
+
+def _next_run(request: Request) -> RunId:
+    runs = request.runs + 1
+    run_id = RunId(f"{run_id_for(request.id)}-run{runs}")
+    rows.touch(request, runs=runs, run_id=run_id, abort_requested=False)
+    return run_id
+
+
+def _check_member(principal: Principal, request: Request) -> None:
+    if not principal.is_member(request.team):
+        raise NotAllowedError(f"{principal.user} is not a member of team {request.team}")
+
+
+def _enqueue_pending(request_id: str) -> None:
+    with current().store.reading() as session:
+        request = rows.get_request(session, request_id)
+        if RequestState(request.state) not in _RUNNING or request.phase != "apply":
+            return
+        run_id = RunId(request.run_id)
+    _enqueue(workflows.apply_request_workflow, run_id, request_id)
+
+
+def _enqueue(workflow: object, run_id: RunId, request_id: str) -> None:
+    with SetWorkflowID(run_id):
+        queue().enqueue(workflow, request_id)  # type: ignore[arg-type]
+
+
+def _fingerprint(operation: str, body: object) -> str:
+    canonical = json.dumps([operation, body], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()

@@ -1,0 +1,38 @@
+"""Catalog entities as stored rows (the catalog issue makes this a full Backstage catalog)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from paved.store.models import CatalogEntity
+
+
+def upsert_entity(session: Session, ref: str, entity: dict[str, Any], source: str) -> None:
+    kind, _, rest = ref.partition(":")
+    namespace, _, name = rest.partition("/")
+    row = session.get(CatalogEntity, ref)
+    if row is None:
+        session.add(
+            CatalogEntity(
+                ref=ref, kind=kind, namespace=namespace, name=name, entity=entity, source=source
+            )
+        )
+    else:
+        row.entity = entity
+        row.source = source
+
+
+def get_entity(session: Session, ref: str) -> CatalogEntity | None:
+    return session.get(CatalogEntity, ref)
+
+
+def entities_from(session: Session, source: str) -> list[CatalogEntity]:
+    query = select(CatalogEntity).where(CatalogEntity.source == source).order_by(CatalogEntity.ref)
+    return list(session.scalars(query))
+
+
+def delete_from(session: Session, source: str) -> None:
+    session.execute(delete(CatalogEntity).where(CatalogEntity.source == source))

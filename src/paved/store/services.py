@@ -1,0 +1,99 @@
+"""Services and their resources as Paved records them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from paved.core.errors import ConflictError, NotFoundError
+from paved.core.states import ServiceState
+from paved.schemas.services import ResourcePublic, ServiceCreate, ServicePublic
+from paved.store.models import Resource, Service
+
+
+def insert_service(session: Session, spec: ServiceCreate, request_id: str) -> Service:
+    existing = session.get(Service, spec.name)
+    if existing is not None:
+        raise ConflictError(
+            f"a service named {spec.name!r} already exists (team {existing.team})", field="name"
+        )
+    service = Service(
+        name=spec.name, team=spec.team, template=spec.template, environment=spec.environment,
+        description=spec.description, tags=dict(spec.tags), parameters=dict(spec.parameters), spec=spec.model_dump(),
+        state=ServiceState.provisioning.value, request_id=request_id,
+    )
+    session.add(service)
+    session.flush()
+    return service
+
+
+def get_service(session: Session, name: str, *, lock: bool = False) -> Service:
+    query = select(Service).where(Service.name == name)
+    if lock:
+        query = query.with_for_update()
+    service = session.scalar(query)
+    if service is None:
+        raise NotFoundError(f"service {name!r} does not exist", field="name")
+    return service
+
+
+def list_services(session: Session, *, team: str | None = None) -> list[Service]:
+    query = select(Service).order_by(Service.name)
+    if team:
+        query = query.where(Service.team == team)
+    return list(session.scalars(query))
+
+
+def resources_of(session: Session, service: str) -> list[Resource]:
+    query = select(Resource).where(Resource.service == service).order_by(Resource.created_at)
+    return list(session.scalars(query))
+
+
+def record_resource(
+    session: Session,
+    *,
+    service: str,
+    external_name: str,
+    kind: str,
+    name: str,
+    size: str,
+    outputs: dict[str, Any],
+) -> None:
+    """Record (or refresh) a resource the service now has."""
+    row = session.get(Resource, external_name)
+    if row is None:
+        session.add(
+            Resource(
+                external_name=external_name, service=service, kind=kind, name=name,
+                size=size, outputs=outputs,
+            )
+        )
+    else:
+        row.outputs = outputs
+
+
+def forget_resource(session: Session, external_name: str) -> None:
+    session.execute(delete(Resource).where(Resource.external_name == external_name))
+
+
+def remove_service(session: Session, name: str) -> None:
+    session.execute(delete(Resource).where(Resource.service == name))
+    session.execute(delete(Service).where(Service.name == name))
+
+
+def to_public(session: Session, service: Service) -> ServicePublic:
+    resources = [
+        ResourcePublic(
+            type=r.kind, name=r.name, size=r.size, external_name=r.external_name, outputs=r.outputs
+        )
+        for r in resources_of(session, service.name)
+    ]
+    return ServicePublic(
+        name=service.name, team=service.team, template=service.template,
+        environment=service.environment, description=service.description, tags=service.tags,
+        state=service.state, repository_url=service.repository_url, resources=resources,
+        request_id=service.request_id, created_at=service.created_at,
+        updated_at=service.updated_at,
+    )

@@ -1,0 +1,3 @@
+"""Golden-path templates: finding and loading them (`library`), rendering a service's first commit
+(`scaffolding`).
+"""
