@@ -24,6 +24,7 @@ from paved.providers.registry import ProviderRegistry
 from paved.store import identity
 from paved.store.db import Store
 from paved.store.secrets import SecretBox, load_or_create_key
+from paved.templates import scaffolding
 from paved.templates.library import TemplateLibrary, default_root
 
 log = logging.getLogger("paved")
@@ -85,6 +86,7 @@ def _write_private(path: os.PathLike[str], content: str) -> None:
 
 def start_orchestrator(settings: Settings, store: Store) -> None:
     """Start DBOS (it must not run on the event loop's thread) and resume unfinished requests."""
+    scaffolding.preload()
     runtime.start(build_runtime(settings, store))
     recovered = submitting.recover()
     if recovered:

@@ -167,8 +167,9 @@ def test_delete_ends_the_role_s_sessions(
 def test_an_unreachable_server_is_a_temporary_error(ref: ResourceRef, spec: dict[str, Any]) -> None:
     port = free_port()
     provider = PostgresProvider(lambda: f"postgresql://paved_admin:pw@127.0.0.1:{port}/postgres")
-    with pytest.raises(TemporaryError, match="cannot observe"):
+    with pytest.raises(TemporaryError, match="cannot observe") as caught:
         provider.observe(ref, spec)
+    assert caught.value.unreachable
     with pytest.raises(TemporaryError):
         provider.create(ref, spec)
 

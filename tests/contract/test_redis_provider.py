@@ -126,8 +126,9 @@ def test_delete_disconnects_the_user(
 
 def test_an_unreachable_server_is_a_temporary_error(ref: ResourceRef, spec: dict[str, Any]) -> None:
     provider = RedisUserProvider(lambda: f"redis://default:pw@127.0.0.1:{free_port()}/0")
-    with pytest.raises(TemporaryError, match="cannot observe"):
+    with pytest.raises(TemporaryError, match="cannot observe") as caught:
         provider.observe(ref, spec)
+    assert caught.value.unreachable
     with pytest.raises(TemporaryError):
         provider.create(ref, spec)
 

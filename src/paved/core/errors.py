@@ -74,11 +74,15 @@ class ProviderError(PavedError):
 
 
 class TemporaryError(ProviderError):
-    """A transient fault (timeout, connection refused, 429, 5xx): retry after `delay` seconds."""
+    """A transient fault (timeout, connection refused, 429, 5xx): retry after `delay` seconds.
 
-    def __init__(self, message: str, *, delay: float = 1.0) -> None:
+    `unreachable` says the system was never reached, so the attempt cannot have changed anything.
+    """
+
+    def __init__(self, message: str, *, delay: float = 1.0, unreachable: bool = False) -> None:
         super().__init__(message)
         self.delay = delay
+        self.unreachable = unreachable
 
 
 class PermanentError(ProviderError):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from paved.catalog.entities import group_entity, service_entities
 from paved.orchestrator.runtime import Runtime
-from paved.providers.ci_pipelines import render_workflow
+from paved.providers.ci_pipelines import DEFAULT_REGISTRY, render_workflow
 from paved.schemas.services import ServiceCreate
 from paved.store.models import RequestStep
 from paved.templates.scaffolding import scaffold_files
@@ -27,7 +27,7 @@ def ci_spec(service: ServiceCreate) -> dict[str, Any]:
     return {
         "service": service.name,
         "python_version": python_version,
-        "image": f"registry.local/{service.team}/{service.name}",
+        "image": f"{DEFAULT_REGISTRY}/{service.team}/{service.name}",
     }
 
 

@@ -46,7 +46,9 @@ def act(request_id: str, key: str) -> Outcome:
         outputs = _apply(prepared)
     except TemporaryError as err:
         with runtime.store.session() as session:
-            rows.note_step_error(session, request_id, key, f"{err} (will retry)")
+            rows.note_step_error(
+                session, request_id, key, f"{err} (will retry)", reached=not err.unreachable
+            )
         raise
     except PavedError as err:
         _end(runtime, request_id, key, StepState.failed, error=str(err))
@@ -67,7 +69,9 @@ def compensate(request_id: str, key: str) -> Outcome:
         prepared.provider.delete(prepared.ref)
     except TemporaryError as err:
         with runtime.store.session() as session:
-            rows.note_step_error(session, request_id, key, f"{err} (will retry)")
+            rows.note_step_error(
+                session, request_id, key, f"{err} (will retry)", reached=not err.unreachable
+            )
         raise
     except PavedError as err:
         _end(runtime, request_id, key, StepState.failed, error=f"roll back failed: {err}")

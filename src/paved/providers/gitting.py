@@ -107,9 +107,13 @@ def is_repo(repo: Path) -> bool:
 def repo_lock(repo: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     """Hold an exclusive lock on `repo` (a file in `.locks/` beside it) across processes."""
     lock_dir = repo.parent / ".locks"
-    lock_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        lock_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(lock_dir / f"{repo.name}.lock", "a")  # noqa: SIM115 (closed below)
+    except OSError as err:
+        raise PermanentError(f"cannot lock repository {repo.name}: {err.strerror}") from err
     deadline = time.monotonic() + timeout
-    with open(lock_dir / f"{repo.name}.lock", "a") as handle:
+    with handle:
         while True:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -140,8 +144,12 @@ def init_bare(repo: Path) -> None:
 def remove_repo(repo: Path) -> None:
     """Delete a repository's directory; a missing one is fine."""
     with repo_lock(repo):
-        if repo.exists():
+        try:
             shutil.rmtree(repo)
+        except FileNotFoundError:
+            pass
+        except OSError as err:
+            raise PermanentError(f"cannot remove repository {repo.name}: {err.strerror}") from err
 
 
 def head(repo: Path, branch: str = DEFAULT_BRANCH) -> str | None:

@@ -28,6 +28,7 @@ CONNECT_TIMEOUT = 3
 _TRANSIENT_CLASSES = ("08", "40", "53", "57")  # connection, rollback, resources, operator
 _TRANSIENT_STATES = ("55P03", "55006")  # lock not available, object in use
 _TRANSIENT_TEXT = ("starting up", "shutting down", "too many", "connection slots", "recovery")
+_CONCURRENT_TEXT = "concurrently updated"
 
 _CONCURRENTLY_CREATED = (
     psycopg.errors.DuplicateObject,
@@ -117,6 +118,7 @@ class PostgresProvider:
         name = identifier_for(ref.external_name)
         ident = sql.Identifier(name)
         with self._admin("delete", name) as conn:
+            _lock(conn, name)
             conn.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                 " WHERE (usename = %s OR datname = %s) AND pid <> pg_backend_pid()",
@@ -134,6 +136,7 @@ class PostgresProvider:
         limit, password = _limit(spec), _password(spec)
         ident = sql.Identifier(name)
         with self._admin("create", name) as conn:
+            _lock(conn, name)
             verifier = conn.pgconn.encrypt_password(
                 password.encode(), name.encode(), b"scram-sha-256"
             ).decode()
@@ -144,7 +147,7 @@ class PostgresProvider:
             except _CONCURRENTLY_CREATED:  # by a concurrent call, since we looked
                 conn.execute(sql.SQL("ALTER ROLE {} {}").format(ident, login))
             if not _database_exists(conn, name):
-                with contextlib.suppress(_CONCURRENTLY_CREATED):
+                with contextlib.suppress(*_CONCURRENTLY_CREATED):
                     conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(ident, ident))
             for statement in (
                 "ALTER DATABASE {db} OWNER TO {role}",
@@ -164,9 +167,11 @@ class PostgresProvider:
             raise PermanentError(str(err)) from err
         url = url.replace("postgresql+psycopg://", "postgresql://", 1)
         try:
-            with psycopg.connect(
-                url, autocommit=True, connect_timeout=self._connect_timeout
-            ) as conn:
+            conn = psycopg.connect(url, autocommit=True, connect_timeout=self._connect_timeout)
+        except psycopg.OperationalError as err:
+            raise _wrap(err, action, name, connecting=True) from err
+        try:
+            with conn:
                 yield conn
         except psycopg.Error as err:
             raise _wrap(err, action, name) from err
@@ -219,6 +224,13 @@ def _diff(state: _State, name: str, limit: int) -> list[str]:
     return diff
 
 
+def _lock(conn: Connection, name: str) -> None:
+    """Serialise changes to one resource across processes (released when `conn` closes)."""
+    key = int.from_bytes(hashlib.sha256(f"paved:postgres:{name}".encode()).digest()[:8], "big")
+    conn.execute("SET lock_timeout = '20s'")
+    conn.execute("SELECT pg_advisory_lock(%s)", (key - (1 << 63),))
+
+
 def _role_exists(conn: Connection, name: str) -> bool:
     return conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone() is not None
 
@@ -246,8 +258,11 @@ def _password(spec: Spec) -> str:
     return password
 
 
-def _wrap(err: psycopg.Error, action: str, name: str) -> TemporaryError | PermanentError:
-    """Transient faults (unreachable server, timeouts, lock waits) become `TemporaryError`."""
+def _wrap(
+    err: psycopg.Error, action: str, name: str, *, connecting: bool = False
+) -> TemporaryError | PermanentError:
+    """Transient faults (unreachable server, timeouts, lock waits) become `TemporaryError`, which
+    is `unreachable` when no connection was made; a refused login is permanent."""
     text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
     message = f"PostgreSQL: cannot {action} {name}: {text}"
     state = err.sqlstate
@@ -255,7 +270,10 @@ def _wrap(err: psycopg.Error, action: str, name: str) -> TemporaryError | Perman
         transient = "FATAL" not in str(err) or any(part in str(err) for part in _TRANSIENT_TEXT)
     else:
         transient = state[:2] in _TRANSIENT_CLASSES or state in _TRANSIENT_STATES
-    return TemporaryError(message, delay=2.0) if transient else PermanentError(message)
+        transient = transient or _CONCURRENT_TEXT in str(err)
+    if not transient:
+        return PermanentError(message)
+    return TemporaryError(message, delay=2.0, unreachable=connecting)
 
 
 def build_postgres_provider(settings: Settings) -> PostgresProvider:

@@ -196,7 +196,9 @@ def _wrap(
     message = f"Redis: cannot {action} user {user}: {err}"
     if isinstance(err, AuthenticationError):
         return PermanentError(message)
-    if isinstance(err, RedisConnectionError | RedisTimeoutError):
+    if isinstance(err, RedisConnectionError):
+        return TemporaryError(message, delay=2.0, unreachable=True)
+    if isinstance(err, RedisTimeoutError):
         return TemporaryError(message, delay=2.0)
     return PermanentError(message)
 

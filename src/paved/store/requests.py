@@ -108,10 +108,13 @@ def end_step(
     *,
     error: str | None = None,
     outputs: dict[str, Any] | None = None,
+    reached: bool = True,
 ) -> RequestStep:
+    """A step ends; `reached` says its provider reached its system (so it may have changed it)."""
     step = get_step(session, request_id, key)
     step.state = state.value
     step.error = error
+    step.touched = step.touched or reached
     if outputs is not None:
         step.outputs = outputs
     if state is not StepState.running:
@@ -120,9 +123,16 @@ def end_step(
     return step
 
 
-def note_step_error(session: Session, request_id: str, key: str, error: str) -> None:
-    """A transient fault: the step stays running and will be tried again."""
-    get_step(session, request_id, key).error = error
+def note_step_error(
+    session: Session, request_id: str, key: str, error: str, *, reached: bool
+) -> None:
+    """A transient fault: the step stays running and will be tried again.
+
+    `reached` says the provider reached its system, so the attempt may have changed something.
+    """
+    step = get_step(session, request_id, key)
+    step.error = error
+    step.touched = step.touched or reached
     touch(get_request(session, request_id))
 
 

@@ -50,7 +50,8 @@ class EmbeddedPostgres:
     cannot reach `data_dir` (e.g. pytest's 0700 tmp dirs under /tmp/pytest-of-root), the cluster
     lives in /var/tmp/paved-postgres-<hash of data_dir> instead: `base_dir` tells which.
 
-    `durable=False` turns fsync off, for throw-away test clusters.
+    `durable=False` turns fsync off, for throw-away test clusters (it applies when the cluster
+    is created).
     """
 
     def __init__(self, data_dir: Path, *, durable: bool = True) -> None:
@@ -184,8 +185,9 @@ class EmbeddedPostgres:
                 output = output.decode(errors="replace")
             tail = " ".join(output.strip().splitlines()[-3:])
             name = Path(args[0]).name
+            log = self.base_dir / "postgres.log"
             raise TemporaryError(
-                f"embedded PostgreSQL: {name} failed in {self.base_dir}: {tail}", delay=2.0
+                f"embedded PostgreSQL: {name} failed: {tail} (see {log})", delay=2.0
             ) from err
 
 

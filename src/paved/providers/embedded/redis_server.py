@@ -111,14 +111,17 @@ class EmbeddedRedis:
         self._wait_listening(port)
 
     def _wait_listening(self, port: int) -> None:
+        """Wait for the pidfile (written after the port is bound) and a connection to succeed."""
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
-            try:
-                socket.create_connection((LOOPBACK, port), timeout=0.5).close()
-            except OSError:
-                time.sleep(0.01)
-            else:
-                return
+            if self._running():
+                try:
+                    socket.create_connection((LOOPBACK, port), timeout=0.5).close()
+                except OSError:
+                    pass
+                else:
+                    return
+            time.sleep(0.01)
         raise TemporaryError(
             f"embedded Redis is not listening on port {port}; see {self.data_dir / 'redis.log'}",
             delay=2.0,
