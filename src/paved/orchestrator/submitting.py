@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from dbos import SetWorkflowID
+from dbos import DBOS, SetWorkflowID
 
 from paved.core.errors import ConflictError, InputError, NotAllowedError, PavedError
 from paved.core.ids import RunId, new_request_id, run_id_for
@@ -142,20 +142,24 @@ def read_request(request_id: str) -> RequestPublic:
 
 
 def recover() -> int:
-    """Queue the workflow of every unfinished request (a process may have died before it did)."""
+    """Queue the workflow of every unfinished request whose process died before queuing it."""
     with current().store.reading() as session:
         pending = [
             (r.id, r.run_id, r.phase)
             for state in _RUNNING
             for r in rows.list_requests(session, state=state.value, limit=10_000)
         ]
+    queued = 0
     for request_id, run_id, phase in pending:
+        if DBOS.get_workflow_status(run_id) is not None:
+            continue  # DBOS resumes workflows it knows of by itself
         workflow = (
             workflows.roll_back_request_workflow if phase == "rollback"
             else workflows.apply_request_workflow
         )
         _enqueue(workflow, RunId(run_id), request_id)
-    return len(pending)
+        queued += 1
+    return queued
 
 
 def _insert(session: object, request_id: str, kind: RequestKind, spec: ServiceCreate, actor: str) -> Request:

@@ -41,7 +41,7 @@ def fail(request_id: str, key: str, error: str) -> str:
         reason = (error or step.error or "failed").removesuffix(" (will retry)")
         if step.attempts > 1:
             reason = f"{reason} (after {step.attempts} attempts)"
-        rows.end_step(session, request_id, key, StepState.failed, error=reason, reached=False)
+        rows.end_step(session, request_id, key, StepState.failed, error=reason)
         request = rows.get_request(session, request_id)
         rows.touch(
             request, state=RequestState.failed.value, error=f"{step.title}: {reason}",
@@ -67,7 +67,7 @@ def begin_roll_back(request_id: str) -> list[str]:
         )
         steps = rows.steps_of(session, request_id)
         for step in steps:
-            if step.state == StepState.pending or not step.touched:
+            if step.state == StepState.pending or step.attempts == step.unreached:
                 step.state = StepState.skipped.value
         return [s.key for s in reversed(steps) if StepState(s.state) in _UNDOABLE]
 

@@ -121,7 +121,7 @@ class RequestStep(Base):
     external_name: Mapped[str] = mapped_column(String(200))
     state: Mapped[str] = mapped_column(String(20))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    touched: Mapped[bool] = mapped_column(default=False)
+    unreached: Mapped[int] = mapped_column(Integer, default=0)
     started_at: Mapped[datetime | None] = mapped_column(default=None)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
     error: Mapped[str | None] = mapped_column(Text, default=None)

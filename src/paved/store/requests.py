@@ -108,13 +108,10 @@ def end_step(
     *,
     error: str | None = None,
     outputs: dict[str, Any] | None = None,
-    reached: bool = True,
 ) -> RequestStep:
-    """A step ends; `reached` says its provider reached its system (so it may have changed it)."""
     step = get_step(session, request_id, key)
     step.state = state.value
     step.error = error
-    step.touched = step.touched or reached
     if outputs is not None:
         step.outputs = outputs
     if state is not StepState.running:
@@ -128,11 +125,13 @@ def note_step_error(
 ) -> None:
     """A transient fault: the step stays running and will be tried again.
 
-    `reached` says the provider reached its system, so the attempt may have changed something.
+    `reached` says the provider reached its system, so the attempt may have changed something;
+    a step whose every attempt was unreached made nothing and needs no compensation.
     """
     step = get_step(session, request_id, key)
     step.error = error
-    step.touched = step.touched or reached
+    if not reached:
+        step.unreached += 1
     touch(get_request(session, request_id))
 
 

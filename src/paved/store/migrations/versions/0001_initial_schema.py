@@ -127,7 +127,7 @@ def upgrade() -> None:
     sa.Column('external_name', sa.String(length=200), nullable=False),
     sa.Column('state', sa.String(length=20), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('touched', sa.Boolean(), nullable=False),
+    sa.Column('unreached', sa.Integer(), nullable=False),
     sa.Column('started_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('error', sa.Text(), nullable=True),

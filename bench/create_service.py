@@ -1,0 +1,374 @@
+"""Benchmark of Paved's create-service path: latency, throughput and the orchestrator's overhead.
+
+Runs `paved up` as a subprocess on a fresh home against real PostgreSQL and Redis servers started
+for the run, once per store backend (SQLite; PostgreSQL as store and DBOS system database), and
+prints the figures next to their targets. Usage: `.venv/bin/python bench/create_service.py
+[--backend sqlite|postgres|both] [--n 20] [--quick]`; see bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+from psycopg import sql
+
+from paved.providers.embedded.postgres_cluster import EmbeddedPostgres
+from paved.providers.embedded.redis_server import EmbeddedRedis
+
+ENDS = {"succeeded", "failed", "rolled_back"}
+POLL_SECONDS = 0.02
+TARGET_P95, TARGET_RATE, TARGET_RATIO = 3.0, 60.0, 3.0
+PROBE_COMMITS = 300
+FOLLOW_TIMEOUT = 600.0
+Body = dict[str, Any]
+Follow = Callable[[httpx.AsyncClient, str], Awaitable[Body]]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One create (or teardown) as the client saw it."""
+
+    name: str
+    state: str
+    seconds: float
+    body: Body
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """One finished request from its server-side timestamps (seconds)."""
+
+    total: float
+    provider: dict[str, float]
+    gaps: dict[str, float]
+
+    @property
+    def orchestrator(self) -> float:
+        return sum(self.gaps.values())
+
+
+@dataclass(frozen=True)
+class Servers:
+    """The real systems of the run: one PostgreSQL cluster and one Redis server."""
+
+    root: Path
+    postgres_admin_url: str
+    redis_admin_url: str
+
+
+# ---- statistics and timestamps ----------------------------------------------------------------
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Linear-interpolated percentile (q in 0..100) of a non-empty list."""
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q / 100
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def median(values: list[float]) -> float:
+    return percentile(values, 50)
+
+
+def stamp(value: str) -> datetime:
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def timeline(body: Body) -> Timeline:
+    """Provider time per step (started -> finished) and orchestrator gaps around the steps."""
+    steps = body["steps"]
+    provider: dict[str, float] = {}
+    gaps: dict[str, float] = {}
+    previous, previous_at = "accept", stamp(body["created_at"])
+    for step in steps:
+        started, finished = stamp(step["started_at"]), stamp(step["finished_at"])
+        gaps[f"{previous} -> {step['key']}"] = (started - previous_at).total_seconds()
+        provider[step["key"]] = (finished - started).total_seconds()
+        previous, previous_at = step["key"], finished
+    gaps[f"{previous} -> succeeded"] = (stamp(body["updated_at"]) - previous_at).total_seconds()
+    total = (stamp(body["updated_at"]) - stamp(body["created_at"])).total_seconds()
+    return Timeline(total=total, provider=provider, gaps=gaps)
+
+
+# ---- one durable commit -------------------------------------------------------------------------
+
+
+def sqlite_commit_seconds(path: Path, count: int = PROBE_COMMITS) -> list[float]:
+    """INSERT+COMMIT of one row, as the store configures SQLite (WAL, synchronous=NORMAL)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=30000"):
+            conn.execute(f"PRAGMA {pragma}")
+        conn.execute("CREATE TABLE IF NOT EXISTS probe (id INTEGER PRIMARY KEY, note TEXT)")
+        timings = []
+        for index in range(count + 20):
+            start = time.perf_counter()
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("INSERT INTO probe (note) VALUES (?)", (f"row {index}",))
+            conn.execute("COMMIT")
+            timings.append(time.perf_counter() - start)
+        return timings[20:]
+    finally:
+        conn.close()
+
+
+def postgres_commit_seconds(url: str, count: int = PROBE_COMMITS) -> list[float]:
+    """INSERT+COMMIT of one row over loopback TCP, default synchronous_commit."""
+    with psycopg.connect(url) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS probe (id serial PRIMARY KEY, note text)")
+        conn.commit()
+        timings = []
+        for index in range(count + 20):
+            start = time.perf_counter()
+            conn.execute("INSERT INTO probe (note) VALUES (%s)", (f"row {index}",))
+            conn.commit()
+            timings.append(time.perf_counter() - start)
+        return timings[20:]
+
+
+# ---- servers ------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def real_servers() -> Iterator[Servers]:
+    """A fresh durable PostgreSQL cluster and a Redis server in a temp dir; removed afterwards."""
+    root = Path(tempfile.mkdtemp(prefix="paved-bench-"))
+    root.chmod(0o711)  # the `postgres` OS user must reach the cluster's directory
+    cluster = EmbeddedPostgres(root / "postgres", durable=True)
+    redis = EmbeddedRedis(root / "redis")
+    try:
+        yield Servers(root, cluster.ensure_running(), redis.ensure_running())
+    finally:
+        redis.stop()
+        cluster.stop()
+        if cluster.base_dir != cluster.data_dir:
+            shutil.rmtree(cluster.base_dir, ignore_errors=True)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def database_url(admin_url: str, database: str) -> str:
+    return f"{admin_url.rpartition('/')[0]}/{database}"
+
+
+def admin_execute(admin_url: str, statement: str, name: str) -> None:
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(sql.SQL(statement).format(sql.Identifier(name)))
+
+
+def server_version(admin_url: str) -> str:
+    with psycopg.connect(admin_url, connect_timeout=5) as conn:
+        row = conn.execute("SHOW server_version").fetchone()
+    return str(row[0]) if row else "?"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def paved_up(home: Path, token: str, env: dict[str, str]) -> Iterator[str]:
+    """`paved up` as a subprocess on a free loopback port; yields its base URL once ready."""
+    port = free_port()
+    child_env = {k: v for k, v in os.environ.items() if not k.startswith("PAVED_")}
+    child_env |= {"PAVED_HOME": str(home), "PAVED_ADMIN_TOKEN": token, **env}
+    executable = Path(sys.executable).with_name("paved")
+    log_path = home.with_name(home.name + ".log")
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [str(executable), "up", "--host", "127.0.0.1", "--port", str(port)],
+            env=child_env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            base_url = f"http://127.0.0.1:{port}"
+            wait_ready(base_url, process, log_path)
+            yield base_url
+        finally:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def wait_ready(base_url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"paved up exited: {log_path.read_text()[-2000:]}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{base_url}/readyz", timeout=2).status_code == 200:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"paved up not ready after 120 s: {log_path.read_text()[-2000:]}")
+
+
+# ---- driving the API ----------------------------------------------------------------------------
+
+
+async def poll(client: httpx.AsyncClient, request_id: str) -> Body:
+    """GET the request every 20 ms until it ends."""
+    while True:
+        body: Body = (await client.get(f"/api/v1/requests/{request_id}")).json()
+        if body["state"] in ENDS:
+            return body
+        await asyncio.sleep(POLL_SECONDS)
+
+
+async def follow_events(client: httpx.AsyncClient, request_id: str) -> Body:
+    """Follow the request's SSE stream until an event shows it ended."""
+    url = f"/api/v1/requests/{request_id}/events"
+    async with client.stream("GET", url, timeout=httpx.Timeout(30, read=None)) as response:
+        async for line in response.aiter_lines():
+            if line.startswith("data:"):
+                body: Body = json.loads(line[5:])
+                if body["state"] in ENDS:
+                    return body
+    return await poll(client, request_id)  # the stream ended early: fall back to polling
+
+
+async def create(client: httpx.AsyncClient, name: str, follow: Follow) -> Outcome:
+    """POST a service with postgres and redis resources and wait until its request ends."""
+    payload = {
+        "name": name, "template": "python-api", "team": "checkout",
+        "resources": [{"type": "postgres"}, {"type": "redis"}],
+    }  # fmt: skip
+    start = time.perf_counter()
+    response = await client.post("/api/v1/services", json=payload)
+    if response.status_code != 202:
+        return Outcome(name, f"HTTP {response.status_code}", 0.0, {"detail": response.text[:300]})
+    body = await asyncio.wait_for(follow(client, response.json()["id"]), FOLLOW_TIMEOUT)
+    return Outcome(name, body["state"], time.perf_counter() - start, body)
+
+
+async def closed_loop(
+    client: httpx.AsyncClient, names: list[str], in_flight: int, follow: Follow
+) -> tuple[list[Outcome], float]:
+    """Keep `in_flight` creates running until every name is done; (outcomes, wall seconds)."""
+    pending = iter(names)
+    outcomes: list[Outcome] = []
+
+    async def worker() -> None:
+        for name in pending:
+            outcomes.append(await create(client, name, follow))
+
+    start = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(in_flight)))
+    return outcomes, time.perf_counter() - start
+
+
+async def tear_down(client: httpx.AsyncClient) -> tuple[int, int, float]:
+    """Delete every service (32 at a time); (count, failures, wall seconds)."""
+    names = [s["name"] for s in (await client.get("/api/v1/services")).json()["data"]]
+    gate = asyncio.Semaphore(32)
+
+    async def one(name: str) -> bool:
+        async with gate:
+            response = await client.delete(f"/api/v1/services/{name}")
+            if response.status_code != 202:
+                return False
+            body = await asyncio.wait_for(follow_events(client, response.json()["id"]), 600)
+            return body["state"] == "succeeded"
+
+    start = time.perf_counter()
+    results = await asyncio.gather(*(one(n) for n in names))
+    return len(names), results.count(False), time.perf_counter() - start
+
+
+# ---- reporting ----------------------------------------------------------------------------------
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def report_failures(outcomes: list[Outcome]) -> None:
+    for outcome in outcomes:
+        if outcome.state != "succeeded":
+            detail = outcome.body.get("error") or outcome.body.get("detail")
+            print(f"     FAILED {outcome.name}: {outcome.state}: {detail}")
+
+
+def report_latency(outcomes: list[Outcome], timelines: list[Timeline]) -> float:
+    ok = [o.seconds for o in outcomes if o.state == "succeeded"]
+    server = [t.total for t in timelines]
+    p95 = percentile(ok, 95)
+    print(f"   succeeded {len(ok)}/{len(outcomes)}")
+    print(f"   end-to-end, client (POST -> GET shows succeeded): median {median(ok):.3f} s   "
+          f"p95 {p95:.3f} s   max {max(ok):.3f} s   target p95 < {TARGET_P95:.0f} s: "
+          f"{verdict(p95 < TARGET_P95)}")
+    print(f"   end-to-end, server (request created_at -> succeeded): median "
+          f"{median(server):.3f} s   p95 {percentile(server, 95):.3f} s")
+    report_failures(outcomes)
+    return p95
+
+
+def report_throughput(in_flight: int, outcomes: list[Outcome], wall: float) -> float:
+    ok = [o for o in outcomes if o.state == "succeeded"]
+    rate = len(ok) * 60 / wall
+    latencies = [o.seconds for o in ok] or [0.0]
+    print(f"   K={in_flight:<2}: {len(ok)}/{len(outcomes)} succeeded in {wall:.1f} s -> "
+          f"{rate:.1f} services/min   (latency median {median(latencies):.2f} s, p95 "
+          f"{percentile(latencies, 95):.2f} s)   target >= {TARGET_RATE:.0f}/min: "
+          f"{verdict(rate >= TARGET_RATE)}")
+    report_failures(outcomes)
+    return rate
+
+
+def report_breakdown(label: str, timelines: list[Timeline]) -> None:
+    """Median provider time of each step and median orchestrator gap before it."""
+    print(f"   where the time goes, {label} (median over {len(timelines)} requests):")
+    print(f"     {'step':<22}{'orchestrator before':>22}{'provider':>12}")
+    first = timelines[0]
+    for index, (key, gap_key) in enumerate(zip(first.provider, first.gaps, strict=False)):
+        gap = median([list(t.gaps.values())[index] for t in timelines])
+        own = median([t.provider[key] for t in timelines])
+        print(f"     {key:<22}{ms(gap):>22}{ms(own):>12}   ({gap_key})")
+    last = median([list(t.gaps.values())[-1] for t in timelines])
+    print(f"     {'-> succeeded':<22}{ms(last):>22}")
+    orchestrator = median([t.orchestrator for t in timelines])
+    providers = median([sum(t.provider.values()) for t in timelines])
+    print(f"     total: orchestrator {ms(orchestrator)}, providers {ms(providers)}, "
+          f"request {ms(median([t.total for t in timelines]))}")
+
+
+def report_overhead(timelines: list[Timeline], commit: float) -> float:
+    per_step = median([t.orchestrator / len(t.provider) for t in timelines])
+    ratio = per_step / commit
+    print(f"   one durable commit (median single-row INSERT+COMMIT): {commit * 1000:.3f} ms")
+    print(f"   orchestrator time per request: median {ms(median([t.orchestrator for t in timelines]))}"
+          f" over {len(timelines[0].provider)} steps")
+    print(f"   overhead per step: {ms(per_step)} = {ratio:.1f}x one commit   target <= "
+          f"{TARGET_RATIO:.0f}x: {verdict(ratio <= TARGET_RATIO)}")
+    return ratio

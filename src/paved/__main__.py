@@ -1,0 +1,5 @@
+"""`python -m paved`: the same as the `paved` command."""
+
+from paved.cli.app import main
+
+main()
