@@ -372,3 +372,166 @@ def report_overhead(timelines: list[Timeline], commit: float) -> float:
     print(f"   overhead per step: {ms(per_step)} = {ratio:.1f}x one commit   target <= "
           f"{TARGET_RATIO:.0f}x: {verdict(ratio <= TARGET_RATIO)}")
     return ratio
+
+
+# ---- one backend, end to end --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How much to run: warm-up creates, sequential creates, closed loops (in flight, services)."""
+
+    warmup: int
+    n: int
+    loops: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class Summary:
+    backend: str
+    p95: float
+    rates: dict[int, float]
+    ratio: float
+
+
+async def report_teardown(client: httpx.AsyncClient) -> None:
+    count, failures, wall = await tear_down(client)
+    print(f"   (teardown: {count} services deleted in {wall:.1f} s, {failures} failed)")
+
+
+async def run_phases(base_url: str, token: str, plan: Plan, commit: float, tag: str) -> Summary:
+    headers = {"Authorization": f"Bearer {token}"}
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    async with httpx.AsyncClient(
+        base_url=base_url, headers=headers, timeout=60, limits=limits
+    ) as client:
+        for index in range(plan.warmup):
+            await create(client, f"warm-{tag}-{index}", poll)
+        await tear_down(client)
+        print(f"1. sequential creates, N={plan.n} (after {plan.warmup} warm-up), "
+              "following: poll GET /api/v1/requests/{id} every 20 ms")
+        sequential = [await create(client, f"seq-{tag}-{i:03d}", poll) for i in range(plan.n)]
+        timelines = [timeline(o.body) for o in sequential if o.state == "succeeded"]
+        p95 = report_latency(sequential, timelines) if timelines else float("inf")
+        if timelines:
+            report_breakdown("sequential", timelines)
+        await report_teardown(client)
+        print("2. throughput, closed loop (K creates always in flight), following: SSE "
+              "/api/v1/requests/{id}/events; only succeeded creates count")
+        rates = {}
+        for in_flight, total in plan.loops:
+            names = [f"k{in_flight}-{tag}-{i:03d}" for i in range(total)]
+            outcomes, wall = await closed_loop(client, names, in_flight, follow_events)
+            rates[in_flight] = report_throughput(in_flight, outcomes, wall)
+            loaded = [timeline(o.body) for o in outcomes if o.state == "succeeded"]
+            if loaded:
+                report_breakdown(f"K={in_flight}", loaded)
+            await report_teardown(client)
+        print("3. orchestrator overhead, from the step timestamps of the sequential creates "
+              "(accept -> first step, between steps, last step -> succeeded)")
+        ratio = report_overhead(timelines, commit) if timelines else float("inf")
+    return Summary(tag, p95, rates, ratio)
+
+
+def run_backend(backend: str, servers: Servers, plan: Plan) -> Summary:
+    """A fresh home (and for `postgres` a fresh database), a commit probe, then the phases."""
+    home = servers.root / f"home-{backend}"
+    home.mkdir(mode=0o700)
+    env = {
+        "PAVED_POSTGRES_ADMIN_URL": servers.postgres_admin_url,
+        "PAVED_REDIS_ADMIN_URL": servers.redis_admin_url,
+    }
+    database = f"paved_bench_{uuid.uuid4().hex[:8]}"
+    print(f"\n=== store backend: {backend} ===")
+    if backend == "postgres":
+        admin_execute(servers.postgres_admin_url, "CREATE DATABASE {}", database)
+        env["PAVED_DATABASE_URL"] = database_url(servers.postgres_admin_url, database)
+        commits = postgres_commit_seconds(env["PAVED_DATABASE_URL"])
+        with psycopg.connect(env["PAVED_DATABASE_URL"], autocommit=True) as conn:
+            conn.execute("DROP TABLE probe")
+        print(f"store: database {database}, DBOS system database {database}_dbos_sys "
+              "(same server; synchronous_commit=on, fsync=on)")
+    else:
+        probe = home / "commit-probe.sqlite"
+        commits = sqlite_commit_seconds(probe)
+        for path in home.glob("commit-probe.sqlite*"):
+            path.unlink()
+        print("store: paved.sqlite and DBOS's dbos.sqlite under home (WAL, synchronous=NORMAL)")
+    token = secrets.token_urlsafe(24)
+    try:
+        with paved_up(home, token, env) as base_url:
+            return asyncio.run(run_phases(base_url, token, plan, median(commits), backend))
+    finally:
+        if backend == "postgres":
+            for name in (database, f"{database}_dbos_sys"):
+                admin_execute(servers.postgres_admin_url, "DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
+
+
+# ---- header, summary, command line --------------------------------------------------------------
+
+
+def filesystem_of(path: Path) -> str:
+    best, kind = "", "?"
+    for line in Path("/proc/mounts").read_text().splitlines():
+        fields = line.split()
+        if str(path).startswith(fields[1]) and len(fields[1]) > len(best):
+            best, kind = fields[1], f"{fields[2]} ({fields[0]})"
+    return kind
+
+
+def print_header(servers: Servers) -> None:
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    cpu = next((x.split(":", 1)[1].strip() for x in cpuinfo if x.startswith("model name")), "?")
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print("Paved create-service benchmark,", datetime.now().astimezone().isoformat(timespec="seconds"))
+    print(f"machine: nproc {len(os.sched_getaffinity(0))}, {cpu}, load average {load} (shared)")
+    print(f"Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}, PostgreSQL "
+          f"{server_version(servers.postgres_admin_url)}, DBOS {version('dbos')}, "
+          f"filesystem {filesystem_of(servers.root)}")
+    print("server: `paved up` as a subprocess (uvicorn, one process, API + DBOS worker) on "
+          "127.0.0.1, request_concurrency 32 (default)")
+    print("providers: git (local bare repos), postgres + redis resources on a real PostgreSQL "
+          "cluster (fsync on) and Redis started for the run, CI, monitoring, catalog")
+
+
+def print_summary(summaries: list[Summary]) -> None:
+    print("\n=== summary (targets: p95 < 3 s, >= 60 services/min, overhead/step <= 3x commit) ===")
+    for s in summaries:
+        rates = "   ".join(
+            f"K={k}: {r:.1f}/min {verdict(r >= TARGET_RATE)}" for k, r in s.rates.items()
+        )
+        print(f"{s.backend:<9} p95 {s.p95:.3f} s {verdict(s.p95 < TARGET_P95)}   {rates}   "
+              f"overhead/step {s.ratio:.1f}x commit {verdict(s.ratio <= TARGET_RATIO)}")
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--n", type=int, default=20, help="sequential creates (default 20)")
+    parser.add_argument("--services", type=int, default=None,
+                        help="services per closed loop (default 48 at K=8, 64 at K=32)")
+    parser.add_argument("--quick", action="store_true", help="small counts, for a smoke run")
+    return parser.parse_args()
+
+
+def plan_of(args: argparse.Namespace) -> Plan:
+    if args.quick:
+        return Plan(warmup=1, n=min(args.n, 3), loops=((8, 8), (32, 32)))
+    k8, k32 = (args.services, args.services) if args.services else (48, 64)
+    return Plan(warmup=2, n=args.n, loops=((8, k8), (32, k32)))
+
+
+def main() -> None:
+    args = parse_args()
+    plan = plan_of(args)
+    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
+    started = time.perf_counter()
+    with real_servers() as servers:
+        print_header(servers)
+        summaries = [run_backend(backend, servers, plan) for backend in backends]
+    print_summary(summaries)
+    print(f"(whole run {time.perf_counter() - started:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -30,7 +30,11 @@ from paved.templates.library import TemplateLibrary, default_root
 log = logging.getLogger("paved")
 
 DEMO_TEAMS = {"checkout": "Checkout", "platform": "Platform"}
-DEMO_MEMBERS = [("checkout", "alice", TeamRole.lead), ("checkout", "bob", TeamRole.member)]
+DEMO_MEMBERS = [
+    ("checkout", "admin", TeamRole.lead),
+    ("checkout", "alice", TeamRole.lead),
+    ("checkout", "bob", TeamRole.member),
+]
 
 
 def build_runtime(settings: Settings, store: Store) -> runtime.Runtime:

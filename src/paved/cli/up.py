@@ -20,17 +20,17 @@ def up(
     host: Annotated[str, typer.Option(envvar="PAVED_HOST", help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(envvar="PAVED_PORT", help="port to listen on")] = 8000,
     home: Annotated[
-        Path | None, typer.Option(help="data directory [env: PAVED_HOME; default ./.paved]")
+        Path | None, typer.Option(help="data directory (env PAVED_HOME; default ./.paved)")
     ] = None,
     database_url: Annotated[
-        str | None, typer.Option(help="store database [env: PAVED_DATABASE_URL; default SQLite]")
+        str | None, typer.Option(help="store database (env PAVED_DATABASE_URL; default SQLite under the data directory)")
     ] = None,
     postgres_admin_url: Annotated[
         str | None,
-        typer.Option(help="PostgreSQL server to provision on [env: PAVED_POSTGRES_ADMIN_URL]"),
+        typer.Option(help="PostgreSQL server to provision on (env PAVED_POSTGRES_ADMIN_URL; default a cluster Paved starts)"),
     ] = None,
     redis_admin_url: Annotated[
-        str | None, typer.Option(help="Redis server to provision on [env: PAVED_REDIS_ADMIN_URL]")
+        str | None, typer.Option(help="Redis server to provision on (env PAVED_REDIS_ADMIN_URL; default a server Paved starts)")
     ] = None,
 ) -> None:
     """Start Paved: the Platform API and a worker, on SQLite and local providers by default."""

@@ -79,5 +79,7 @@ def queue() -> Queue:
 def stop() -> None:
     global _current, _queue
     DBOS.destroy(workflow_completion_timeout_sec=0)
+    if _current is not None:
+        _current.providers.close()
     _current = None
     _queue = None

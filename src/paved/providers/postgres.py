@@ -85,14 +85,21 @@ class PostgresProvider:
         available: Callable[[], None] | None = None,
         *,
         connect_timeout: int = CONNECT_TIMEOUT,
+        on_close: Callable[[], None] | None = None,
     ) -> None:
+        """`on_close` stops what the provider started (an embedded server) when Paved stops."""
         self._admin_url = admin_url
         self._available = available
+        self._on_close = on_close
         self._connect_timeout = connect_timeout
 
     def check_available(self) -> None:
         if self._available is not None:
             self._available()
+
+    def close(self) -> None:
+        if self._on_close is not None:
+            self._on_close()
 
     def observe(self, ref: ResourceRef, spec: Spec) -> Observation:
         name = identifier_for(ref.external_name)
@@ -282,4 +289,4 @@ def build_postgres_provider(settings: Settings) -> PostgresProvider:
         url = settings.postgres_admin_url
         return PostgresProvider(lambda: url)
     cluster = EmbeddedPostgres(settings.home / "postgres")
-    return PostgresProvider(cluster.ensure_running, available=cluster.check_available)
+    return PostgresProvider(cluster.ensure_running, available=cluster.check_available, on_close=cluster.stop)

@@ -58,14 +58,21 @@ class RedisUserProvider:
         available: Callable[[], None] | None = None,
         *,
         timeout: float = TIMEOUT,
+        on_close: Callable[[], None] | None = None,
     ) -> None:
+        """`on_close` stops what the provider started (an embedded server) when Paved stops."""
         self._admin_url = admin_url
         self._available = available
+        self._on_close = on_close
         self._timeout = timeout
 
     def check_available(self) -> None:
         if self._available is not None:
             self._available()
+
+    def close(self) -> None:
+        if self._on_close is not None:
+            self._on_close()
 
     def observe(self, ref: ResourceRef, spec: Spec) -> Observation:
         user, password = user_for(ref.external_name), _password(spec)
@@ -209,4 +216,4 @@ def build_redis_provider(settings: Settings) -> RedisUserProvider:
         url = settings.redis_admin_url
         return RedisUserProvider(lambda: url)
     server = EmbeddedRedis(settings.home / "redis")
-    return RedisUserProvider(server.ensure_running, available=server.check_available)
+    return RedisUserProvider(server.ensure_running, available=server.check_available, on_close=server.stop)

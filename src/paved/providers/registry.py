@@ -26,5 +26,12 @@ class ProviderRegistry:
     def kinds(self) -> list[str]:
         return sorted(self._providers)
 
+    def close(self) -> None:
+        """Let providers stop what they started (embedded servers)."""
+        for provider in self._providers.values():
+            close = getattr(provider, "close", None)
+            if close is not None:
+                close()
+
     def __contains__(self, kind: object) -> bool:
         return kind in self._providers
