@@ -325,11 +325,15 @@ def report_latency(outcomes: list[Outcome], timelines: list[Timeline]) -> float:
     server = [t.total for t in timelines]
     p95 = percentile(ok, 95)
     print(f"   succeeded {len(ok)}/{len(outcomes)}")
-    print(f"   end-to-end, client (POST -> GET shows succeeded): median {median(ok):.3f} s   "
-          f"p95 {p95:.3f} s   max {max(ok):.3f} s   target p95 < {TARGET_P95:.0f} s: "
-          f"{verdict(p95 < TARGET_P95)}")
-    print(f"   end-to-end, server (request created_at -> succeeded): median "
-          f"{median(server):.3f} s   p95 {percentile(server, 95):.3f} s")
+    print(
+        f"   end-to-end, client (POST -> GET shows succeeded): median {median(ok):.3f} s   "
+        f"p95 {p95:.3f} s   max {max(ok):.3f} s   target p95 < {TARGET_P95:.0f} s: "
+        f"{verdict(p95 < TARGET_P95)}"
+    )
+    print(
+        f"   end-to-end, server (request created_at -> succeeded): median "
+        f"{median(server):.3f} s   p95 {percentile(server, 95):.3f} s"
+    )
     report_failures(outcomes)
     return p95
 
@@ -338,10 +342,12 @@ def report_throughput(in_flight: int, outcomes: list[Outcome], wall: float) -> f
     ok = [o for o in outcomes if o.state == "succeeded"]
     rate = len(ok) * 60 / wall
     latencies = [o.seconds for o in ok] or [0.0]
-    print(f"   K={in_flight:<2}: {len(ok)}/{len(outcomes)} succeeded in {wall:.1f} s -> "
-          f"{rate:.1f} services/min   (latency median {median(latencies):.2f} s, p95 "
-          f"{percentile(latencies, 95):.2f} s)   target >= {TARGET_RATE:.0f}/min: "
-          f"{verdict(rate >= TARGET_RATE)}")
+    print(
+        f"   K={in_flight:<2}: {len(ok)}/{len(outcomes)} succeeded in {wall:.1f} s -> "
+        f"{rate:.1f} services/min   (latency median {median(latencies):.2f} s, p95 "
+        f"{percentile(latencies, 95):.2f} s)   target >= {TARGET_RATE:.0f}/min: "
+        f"{verdict(rate >= TARGET_RATE)}"
+    )
     report_failures(outcomes)
     return rate
 
@@ -359,18 +365,24 @@ def report_breakdown(label: str, timelines: list[Timeline]) -> None:
     print(f"     {'-> succeeded':<22}{ms(last):>22}")
     orchestrator = median([t.orchestrator for t in timelines])
     providers = median([sum(t.provider.values()) for t in timelines])
-    print(f"     total: orchestrator {ms(orchestrator)}, providers {ms(providers)}, "
-          f"request {ms(median([t.total for t in timelines]))}")
+    print(
+        f"     total: orchestrator {ms(orchestrator)}, providers {ms(providers)}, "
+        f"request {ms(median([t.total for t in timelines]))}"
+    )
 
 
 def report_overhead(timelines: list[Timeline], commit: float) -> float:
     per_step = median([t.orchestrator / len(t.provider) for t in timelines])
     ratio = per_step / commit
     print(f"   one durable commit (median single-row INSERT+COMMIT): {commit * 1000:.3f} ms")
-    print(f"   orchestrator time per request: median {ms(median([t.orchestrator for t in timelines]))}"
-          f" over {len(timelines[0].provider)} steps")
-    print(f"   overhead per step: {ms(per_step)} = {ratio:.1f}x one commit   target <= "
-          f"{TARGET_RATIO:.0f}x: {verdict(ratio <= TARGET_RATIO)}")
+    print(
+        f"   orchestrator time per request: median {ms(median([t.orchestrator for t in timelines]))}"
+        f" over {len(timelines[0].provider)} steps"
+    )
+    print(
+        f"   overhead per step: {ms(per_step)} = {ratio:.1f}x one commit   target <= "
+        f"{TARGET_RATIO:.0f}x: {verdict(ratio <= TARGET_RATIO)}"
+    )
     return ratio
 
 
@@ -408,16 +420,20 @@ async def run_phases(base_url: str, token: str, plan: Plan, commit: float, tag: 
         for index in range(plan.warmup):
             await create(client, f"warm-{tag}-{index}", poll)
         await tear_down(client)
-        print(f"1. sequential creates, N={plan.n} (after {plan.warmup} warm-up), "
-              "following: poll GET /api/v1/requests/{id} every 20 ms")
+        print(
+            f"1. sequential creates, N={plan.n} (after {plan.warmup} warm-up), "
+            "following: poll GET /api/v1/requests/{id} every 20 ms"
+        )
         sequential = [await create(client, f"seq-{tag}-{i:03d}", poll) for i in range(plan.n)]
         timelines = [timeline(o.body) for o in sequential if o.state == "succeeded"]
         p95 = report_latency(sequential, timelines) if timelines else float("inf")
         if timelines:
             report_breakdown("sequential", timelines)
         await report_teardown(client)
-        print("2. throughput, closed loop (K creates always in flight), following: SSE "
-              "/api/v1/requests/{id}/events; only succeeded creates count")
+        print(
+            "2. throughput, closed loop (K creates always in flight), following: SSE "
+            "/api/v1/requests/{id}/events; only succeeded creates count"
+        )
         rates = {}
         for in_flight, total in plan.loops:
             names = [f"k{in_flight}-{tag}-{i:03d}" for i in range(total)]
@@ -427,8 +443,10 @@ async def run_phases(base_url: str, token: str, plan: Plan, commit: float, tag: 
             if loaded:
                 report_breakdown(f"K={in_flight}", loaded)
             await report_teardown(client)
-        print("3. orchestrator overhead, from the step timestamps of the sequential creates "
-              "(accept -> first step, between steps, last step -> succeeded)")
+        print(
+            "3. orchestrator overhead, from the step timestamps of the sequential creates "
+            "(accept -> first step, between steps, last step -> succeeded)"
+        )
         ratio = report_overhead(timelines, commit) if timelines else float("inf")
     return Summary(tag, p95, rates, ratio)
 
@@ -449,8 +467,10 @@ def run_backend(backend: str, servers: Servers, plan: Plan) -> Summary:
         commits = postgres_commit_seconds(env["PAVED_DATABASE_URL"])
         with psycopg.connect(env["PAVED_DATABASE_URL"], autocommit=True) as conn:
             conn.execute("DROP TABLE probe")
-        print(f"store: database {database}, DBOS system database {database}_dbos_sys "
-              "(same server; synchronous_commit=on, fsync=on)")
+        print(
+            f"store: database {database}, DBOS system database {database}_dbos_sys "
+            "(same server; synchronous_commit=on, fsync=on)"
+        )
     else:
         probe = home / "commit-probe.sqlite"
         commits = sqlite_commit_seconds(probe)
@@ -464,7 +484,9 @@ def run_backend(backend: str, servers: Servers, plan: Plan) -> Summary:
     finally:
         if backend == "postgres":
             for name in (database, f"{database}_dbos_sys"):
-                admin_execute(servers.postgres_admin_url, "DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
+                admin_execute(
+                    servers.postgres_admin_url, "DROP DATABASE IF EXISTS {} WITH (FORCE)", name
+                )
 
 
 # ---- header, summary, command line --------------------------------------------------------------
@@ -483,15 +505,23 @@ def print_header(servers: Servers) -> None:
     cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
     cpu = next((x.split(":", 1)[1].strip() for x in cpuinfo if x.startswith("model name")), "?")
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    print("Paved create-service benchmark,", datetime.now().astimezone().isoformat(timespec="seconds"))
+    print(
+        "Paved create-service benchmark,", datetime.now().astimezone().isoformat(timespec="seconds")
+    )
     print(f"machine: nproc {len(os.sched_getaffinity(0))}, {cpu}, load average {load} (shared)")
-    print(f"Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}, PostgreSQL "
-          f"{server_version(servers.postgres_admin_url)}, DBOS {version('dbos')}, "
-          f"filesystem {filesystem_of(servers.root)}")
-    print("server: `paved up` as a subprocess (uvicorn, one process, API + DBOS worker) on "
-          "127.0.0.1, request_concurrency 32 (default)")
-    print("providers: git (local bare repos), postgres + redis resources on a real PostgreSQL "
-          "cluster (fsync on) and Redis started for the run, CI, monitoring, catalog")
+    print(
+        f"Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}, PostgreSQL "
+        f"{server_version(servers.postgres_admin_url)}, DBOS {version('dbos')}, "
+        f"filesystem {filesystem_of(servers.root)}"
+    )
+    print(
+        "server: `paved up` as a subprocess (uvicorn, one process, API + DBOS worker) on "
+        "127.0.0.1, request_concurrency 32 (default)"
+    )
+    print(
+        "providers: git (local bare repos), postgres + redis resources on a real PostgreSQL "
+        "cluster (fsync on) and Redis started for the run, CI, monitoring, catalog"
+    )
 
 
 def print_summary(summaries: list[Summary]) -> None:
@@ -500,16 +530,22 @@ def print_summary(summaries: list[Summary]) -> None:
         rates = "   ".join(
             f"K={k}: {r:.1f}/min {verdict(r >= TARGET_RATE)}" for k, r in s.rates.items()
         )
-        print(f"{s.backend:<9} p95 {s.p95:.3f} s {verdict(s.p95 < TARGET_P95)}   {rates}   "
-              f"overhead/step {s.ratio:.1f}x commit {verdict(s.ratio <= TARGET_RATIO)}")
+        print(
+            f"{s.backend:<9} p95 {s.p95:.3f} s {verdict(s.p95 < TARGET_P95)}   {rates}   "
+            f"overhead/step {s.ratio:.1f}x commit {verdict(s.ratio <= TARGET_RATIO)}"
+        )
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--n", type=int, default=20, help="sequential creates (default 20)")
-    parser.add_argument("--services", type=int, default=None,
-                        help="services per closed loop (default 48 at K=8, 64 at K=32)")
+    parser.add_argument(
+        "--services",
+        type=int,
+        default=None,
+        help="services per closed loop (default 48 at K=8, 64 at K=32)",
+    )
     parser.add_argument("--quick", action="store_true", help="small counts, for a smoke run")
     return parser.parse_args()
 

@@ -98,7 +98,7 @@ def start_orchestrator(settings: Settings, store: Store) -> None:
 
 
 def create_application(settings: Settings | None = None) -> FastAPI:
-    """The whole of Paved in one ASGI app: the API, with the orchestrator started in its lifespan."""
+    """All of Paved in one ASGI app: the API, with the orchestrator started in its lifespan."""
     settings = settings or Settings()
     settings.home.mkdir(parents=True, exist_ok=True, mode=0o700)
     store = Store(settings.store_url)

@@ -14,7 +14,9 @@ from paved.providers.base import Provider, ResourceRef
 class ProviderContract:
     """Create twice is a no-op, delete missing is a no-op, observe after create is up to date."""
 
-    def test_observe_missing_resource(self, provider: Provider, ref: ResourceRef, spec: Any) -> None:
+    def test_observe_missing_resource(
+        self, provider: Provider, ref: ResourceRef, spec: Any
+    ) -> None:
         observation = provider.observe(ref, spec)
         assert not observation.exists
 

@@ -33,11 +33,15 @@ class PavedProcess:
 
     def start(self, **extra_env: str) -> PavedProcess:
         env = {**os.environ, **self.env, **extra_env, "PAVED_HOME": str(self.home)}
-        env.pop("PAVED_TEST_PAUSE_AFTER", None) if "PAVED_TEST_PAUSE_AFTER" not in extra_env else None
+        env.pop(
+            "PAVED_TEST_PAUSE_AFTER", None
+        ) if "PAVED_TEST_PAUSE_AFTER" not in extra_env else None
         log = (self.home.parent / "paved.log").open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "paved", "up", "--port", str(self.port)],
-            env=env, stdout=log, stderr=subprocess.STDOUT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         self._wait_ready()
         return self
@@ -47,7 +51,9 @@ class PavedProcess:
         while time.monotonic() < deadline:
             assert self.process is not None
             if self.process.poll() is not None:
-                raise AssertionError(f"paved up exited with {self.process.returncode}: {self.log()}")
+                raise AssertionError(
+                    f"paved up exited with {self.process.returncode}: {self.log()}"
+                )
             try:
                 if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
                     return
@@ -91,7 +97,9 @@ class PavedProcess:
         return point
 
 
-def wait_for_state(client: httpx.Client, request_id: str, states: set[str], timeout: float = 90) -> dict[str, Any]:
+def wait_for_state(
+    client: httpx.Client, request_id: str, states: set[str], timeout: float = 90
+) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     while True:
         body: dict[str, Any] = client.get(f"/api/v1/requests/{request_id}").json()

@@ -18,7 +18,9 @@ from paved.providers.embedded.postgres_cluster import EmbeddedPostgres
 from tests.e2e.harness import ADMIN_TOKEN, PavedProcess
 
 
-def paved_cli(process: PavedProcess, *args: str, token: str | None = None) -> subprocess.CompletedProcess[str]:
+def paved_cli(
+    process: PavedProcess, *args: str, token: str | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PAVED_URL": process.url, "PAVED_HOME": str(process.home)}
     env.pop("PAVED_TOKEN", None)
     if token:
@@ -40,18 +42,32 @@ def test_readme_scenario_on_the_embedded_default(embedded: PavedProcess, tmp_pat
     embedded.start()
     assert (embedded.home / "admin-token").stat().st_mode & 0o077 == 0, "token file is private"
     created = paved_cli(
-        embedded, "service", "create", "payments-api", "--template", "python-api",
-        "--team", "checkout", "--with", "postgres", "--with", "redis",
+        embedded,
+        "service",
+        "create",
+        "payments-api",
+        "--template",
+        "python-api",
+        "--team",
+        "checkout",
+        "--with",
+        "postgres",
+        "--with",
+        "redis",
     )
     assert created.returncode == 0, created.stderr + created.stdout
     for step in ("git:repository", "postgres:postgres", "redis:redis", "catalog:entry"):
         assert step in created.stdout
     shown = json.loads(paved_cli(embedded, "service", "show", "payments-api", "-o", "json").stdout)
     assert shown["state"] == "active"
-    subprocess.run(["git", "clone", "-q", shown["repository_url"], str(tmp_path / "clone")], check=True)
+    subprocess.run(
+        ["git", "clone", "-q", shown["repository_url"], str(tmp_path / "clone")], check=True
+    )
     assert (tmp_path / "clone" / "catalog-info.yaml").is_file()
 
-    secrets = json.loads(paved_cli(embedded, "service", "credentials", "payments-api", "-o", "json").stdout)
+    secrets = json.loads(
+        paved_cli(embedded, "service", "credentials", "payments-api", "-o", "json").stdout
+    )
     urls = {c["type"]: c["values"]["url"] for c in secrets["data"]}
     with psycopg.connect(urls["postgres"]) as conn:
         assert conn.execute("SELECT current_user").fetchone() is not None
@@ -84,20 +100,35 @@ def test_failure_is_reported_and_retry_finishes_it(
     cluster.stop()
     process = PavedProcess(
         home=tmp_path / "home",
-        env={"PAVED_POSTGRES_ADMIN_URL": admin_url, "PAVED_REDIS_ADMIN_URL": redis_admin_url,
-             "PAVED_ADMIN_TOKEN": ADMIN_TOKEN, "PAVED_STEP_RETRY_INTERVAL": "0.1"},
+        env={
+            "PAVED_POSTGRES_ADMIN_URL": admin_url,
+            "PAVED_REDIS_ADMIN_URL": redis_admin_url,
+            "PAVED_ADMIN_TOKEN": ADMIN_TOKEN,
+            "PAVED_STEP_RETRY_INTERVAL": "0.1",
+        },
     )
     try:
         process.start()
         failed = paved_cli(
-            process, "service", "create", "orders", "--template", "python-api",
-            "--team", "checkout", "--with", "postgres", token=ADMIN_TOKEN,
+            process,
+            "service",
+            "create",
+            "orders",
+            "--template",
+            "python-api",
+            "--team",
+            "checkout",
+            "--with",
+            "postgres",
+            token=ADMIN_TOKEN,
         )
         assert failed.returncode == 1
         assert "failed at step postgres:postgres" in failed.stderr
         assert "paved request retry" in failed.stderr
         request_id = json.loads(
-            paved_cli(process, "request", "list", "--service", "orders", "-o", "json", token=ADMIN_TOKEN).stdout
+            paved_cli(
+                process, "request", "list", "--service", "orders", "-o", "json", token=ADMIN_TOKEN
+            ).stdout
         )["data"][0]["id"]
         cluster.ensure_running()
         retried = paved_cli(process, "request", "retry", request_id, token=ADMIN_TOKEN)

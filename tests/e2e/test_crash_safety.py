@@ -21,7 +21,9 @@ PAUSE_POINTS = ["git", "postgres", "redis", "ci", "monitoring", "catalog"]
 def _git_count(git_dir: Path, *args: str) -> int:
     out = subprocess.run(
         ["git", "--git-dir", str(git_dir), "rev-list", "--count", "main", *args],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return int(out.stdout)
 
@@ -29,8 +31,11 @@ def _git_count(git_dir: Path, *args: str) -> int:
 def _role_and_database(admin_url: str, name: str) -> tuple[int, int]:
     with psycopg.connect(admin_url) as conn:
         roles = conn.execute("SELECT count(*) FROM pg_roles WHERE rolname = %s", (name,)).fetchone()
-        dbs = conn.execute("SELECT count(*) FROM pg_database WHERE datname = %s", (name,)).fetchone()
-    assert roles is not None and dbs is not None
+        dbs = conn.execute(
+            "SELECT count(*) FROM pg_database WHERE datname = %s", (name,)
+        ).fetchone()
+    assert roles is not None
+    assert dbs is not None
     return int(roles[0]), int(dbs[0])
 
 
@@ -41,8 +46,12 @@ def test_kill_during_a_step_then_restart_makes_exactly_one_of_each(
     service = f"crash-{kind}"
     paved.start(PAVED_TEST_PAUSE_AFTER=f"ensure:{kind}")
     with paved.client() as api:
-        body = {"name": service, "template": "python-api", "team": "checkout",
-                "resources": [{"type": "postgres"}, {"type": "redis"}]}
+        body = {
+            "name": service,
+            "template": "python-api",
+            "team": "checkout",
+            "resources": [{"type": "postgres"}, {"type": "redis"}],
+        }
         request_id = api.post("/api/v1/services", json=body).json()["id"]
         assert paved.wait_for_pause() == f"ensure:{kind}"
     paved.kill()
@@ -55,8 +64,11 @@ def test_kill_during_a_step_then_restart_makes_exactly_one_of_each(
         assert steps[kind]["attempts"] == 2, "the killed attempt and the one after the restart"
         assert all(s["attempts"] == 1 for k, s in steps.items() if k != kind)
         entities = done["steps"][-1]["outputs"]["entities"]
-        assert entities == [f"component:default/{service}", f"resource:default/{service}-postgres",
-                            f"resource:default/{service}-redis"]
+        assert entities == [
+            f"component:default/{service}",
+            f"resource:default/{service}-postgres",
+            f"resource:default/{service}-redis",
+        ]
 
     git_root = paved.home / "git"
     assert _git_count(git_root / f"{service}.git") == 1, "one first commit, CI file included"
@@ -73,8 +85,12 @@ def test_kill_during_roll_back_then_restart_completes_it(
     service = "crash-abort"
     paved.start(PAVED_TEST_PAUSE_AFTER="ensure:monitoring")
     with paved.client() as api:
-        body = {"name": service, "template": "python-api", "team": "checkout",
-                "resources": [{"type": "postgres"}]}
+        body = {
+            "name": service,
+            "template": "python-api",
+            "team": "checkout",
+            "resources": [{"type": "postgres"}],
+        }
         request_id = api.post("/api/v1/services", json=body).json()["id"]
         paved.wait_for_pause()
         assert api.post(f"/api/v1/requests/{request_id}/abort").status_code == 202
@@ -93,7 +109,9 @@ def test_kill_during_roll_back_then_restart_completes_it(
     monitoring = paved.home / "git" / "monitoring.git"
     files = subprocess.run(
         ["git", "--git-dir", str(monitoring), "ls-tree", "-r", "--name-only", "main"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert service not in files
     name = identifier_for(f"postgres:checkout-{service}-dev")

@@ -1,4 +1,4 @@
-"""Bad input gets a problem body that names the field, never a 500 and never a half-written record."""
+"""Bad input gets a problem body naming the field: never a 500, never a half-written record."""
 
 from __future__ import annotations
 
@@ -34,7 +34,9 @@ INVALID: list[tuple[str, dict[str, Any], str]] = [
 ]
 
 
-@pytest.mark.parametrize(("change", "field"), [(c, f) for _, c, f in INVALID], ids=[i[0] for i in INVALID])
+@pytest.mark.parametrize(
+    ("change", "field"), [(c, f) for _, c, f in INVALID], ids=[i[0] for i in INVALID]
+)
 def test_each_invalid_field_is_named(api: TestClient, change: dict[str, Any], field: str) -> None:
     response = api.post("/api/v1/services", json={**service_body("good-name"), **change})
     assert response.status_code == 422, response.text

@@ -1,4 +1,4 @@
-"""Many requests at once: distinct services all succeed, one name is one service, one key one request."""
+"""Distinct services at once all succeed; one name makes one service; one key one request."""
 
 from __future__ import annotations
 
@@ -49,9 +49,7 @@ def test_two_creates_of_one_name_make_one_service(api: TestClient) -> None:
 def test_fifty_creates_with_one_idempotency_key_make_one_request(api: TestClient) -> None:
     body = service_body("once", "redis")
     headers = {"Idempotency-Key": "create-once-1"}
-    responses = _all_at_once(
-        50, lambda _: api.post("/api/v1/services", json=body, headers=headers)
-    )
+    responses = _all_at_once(50, lambda _: api.post("/api/v1/services", json=body, headers=headers))
     codes = Counter(r.status_code for r in responses)
     assert set(codes) <= {202, 409}, codes
     assert codes[202] >= 1

@@ -20,7 +20,9 @@ from tests.integration.conftest import ADMIN_TOKEN, service_body, wait_for
 
 
 @pytest.fixture
-def late_postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[EmbeddedPostgres, str]]:
+def late_postgres(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[EmbeddedPostgres, str]]:
     """A PostgreSQL server whose URL is known but which is stopped until the test starts it."""
     cluster = EmbeddedPostgres(tmp_path_factory.mktemp("late-postgres"), durable=False)
     url = cluster.ensure_running()
@@ -60,7 +62,9 @@ def _fail_at_database(api: TestClient) -> dict[str, object]:
 def _commits(repo: Path) -> int:
     out = subprocess.run(
         ["git", "--git-dir", str(repo), "rev-list", "--count", "main"],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return int(out.stdout)
 

@@ -1,4 +1,4 @@
-"""The whole create-service path on real PostgreSQL, Redis and git, then a teardown that leaves nothing."""
+"""The whole create-service path on real PostgreSQL, Redis and git; a teardown leaves nothing."""
 
 from __future__ import annotations
 
@@ -91,7 +91,14 @@ def test_create_service_end_to_end_and_tear_it_down(
     assert _pg_exists(postgres_admin_url, role) == (False, False)
     admin = redis.Redis.from_url(redis_admin_url)
     assert admin.acl_getuser(values["redis"]["user"]) is None
-    rules = _git("--git-dir", str(settings.git_root / "monitoring.git"), "ls-tree", "-r", "--name-only", "main")
+    rules = _git(
+        "--git-dir",
+        str(settings.git_root / "monitoring.git"),
+        "ls-tree",
+        "-r",
+        "--name-only",
+        "main",
+    )
     assert "payments-api" not in rules
 
 
@@ -116,4 +123,7 @@ def test_credentials_are_for_the_owning_team_only(api: TestClient) -> None:
     refused = api.get("/api/v1/services/ledger/credentials", headers=carol)
     assert refused.status_code == 403
     assert refused.headers["content-type"] == "application/problem+json"
-    assert api.get("/api/v1/services/ledger/credentials", headers=_token_for(api, "bob")).status_code == 200
+    assert (
+        api.get("/api/v1/services/ledger/credentials", headers=_token_for(api, "bob")).status_code
+        == 200
+    )

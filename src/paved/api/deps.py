@@ -36,7 +36,9 @@ def current_principal(
 ) -> Principal:
     """The caller, from the bearer token; 401 without a known one."""
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise NotAuthenticatedError("an API token is required: send 'Authorization: Bearer <token>'")
+        raise NotAuthenticatedError(
+            "an API token is required: send 'Authorization: Bearer <token>'"
+        )
     with store.reading() as session:
         principal = identity.authenticate(session, credentials.credentials)
     if principal is None:

@@ -92,15 +92,18 @@ async def _validation_error(request: Request, err: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, err: Exception) -> JSONResponse:
     assert isinstance(err, StarletteHTTPException)
+    headers = dict(err.headers) if err.headers else None
     return problem_response(
-        err.status_code, str(err.detail), instance=request.url.path, headers=err.headers
+        err.status_code, str(err.detail), instance=request.url.path, headers=headers
     )
 
 
 async def _unexpected(request: Request, err: Exception) -> JSONResponse:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     return problem_response(
-        500, "internal error; the server log has the details", slug="internal",
+        500,
+        "internal error; the server log has the details",
+        slug="internal",
         instance=request.url.path,
     )
 

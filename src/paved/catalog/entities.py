@@ -21,7 +21,10 @@ def resource_entity_name(service: str, resource: str) -> str:
 
 def component_entity(service: ServiceCreate, repository_url: str | None = None) -> dict[str, Any]:
     """The Component of a service, as its repository's `catalog-info.yaml` holds it."""
-    annotations = {"paved.dev/template": service.template, "paved.dev/environment": service.environment}
+    annotations = {
+        "paved.dev/template": service.template,
+        "paved.dev/environment": service.environment,
+    }
     if repository_url:
         annotations["paved.dev/repository-url"] = repository_url
     metadata: dict[str, Any] = {
@@ -74,6 +77,8 @@ def group_entity(team: str, title: str = "") -> dict[str, Any]:
     }
 
 
-def service_entities(service: ServiceCreate, repository_url: str | None = None) -> list[dict[str, Any]]:
+def service_entities(
+    service: ServiceCreate, repository_url: str | None = None
+) -> list[dict[str, Any]]:
     """Everything the catalog holds for one service."""
     return [component_entity(service, repository_url), *resource_entities(service)]

@@ -38,12 +38,17 @@ class CatalogProvider:
 
     def observe(self, ref: ResourceRef, spec: Spec) -> Observation:
         with self._store.reading() as session:
-            stored = {row.ref: row.entity for row in rows.entities_from(session, service_source(ref.service))}
+            stored = {
+                row.ref: row.entity
+                for row in rows.entities_from(session, service_source(ref.service))
+            }
             group = rows.get_entity(session, _ref_of(spec["group"]))
         if not stored:
             return MISSING
         wanted = {_ref_of(e): e for e in spec["entities"]}
-        diff = tuple(sorted(r for r in wanted.keys() | stored.keys() if wanted.get(r) != stored.get(r)))
+        diff = tuple(
+            sorted(r for r in wanted.keys() | stored.keys() if wanted.get(r) != stored.get(r))
+        )
         if group is None:
             diff = (*diff, _ref_of(spec["group"]))
         return Observation(exists=True, up_to_date=not diff, outputs=_outputs(wanted), diff=diff)

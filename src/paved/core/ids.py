@@ -29,8 +29,10 @@ def run_id_for(request_id: str) -> RunId:
     return RunId(f"paved-{request_id}")
 
 
-def external_name(kind: str, team: str, service: str, environment: str, name: str = "") -> ExternalName:
-    """The deterministic name of a resource in the outside world, e.g. `pg:checkout-payments-api-dev`.
+def external_name(
+    kind: str, team: str, service: str, environment: str, name: str = ""
+) -> ExternalName:
+    """The deterministic name of a resource outside, e.g. `postgres:checkout-payments-api-dev`.
 
     It is computed once from stable fields and stored; every provider action is keyed by it.
     """

@@ -82,7 +82,7 @@ def _sqlalchemy_url(url: str) -> str:
     """Use psycopg 3 for PostgreSQL whatever scheme the user wrote."""
     for prefix in ("postgresql+psycopg://", "postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

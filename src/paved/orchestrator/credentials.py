@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from paved.core.errors import NotAllowedError
@@ -13,8 +13,7 @@ from paved.schemas.services import Credential, CredentialsPublic
 from paved.store import audit, services
 from paved.store.identity import Principal
 
-
-_URLS: dict[str, Callable[[Mapping[str, Any], str], str]] = {
+_URLS: dict[str, Callable[[dict[str, Any], str], str]] = {
     "postgres": postgres.connection_url,
     "redis": redis_users.connection_url,
 }
@@ -36,12 +35,17 @@ def read_credentials(principal: Principal, name: str) -> CredentialsPublic:
                 continue
             values = {k: str(v) for k, v in resource.outputs.items()}
             for key in provider.secret_keys:
-                values[key] = runtime.secrets.get(session, secret_ref(resource.external_name, key)) or ""
+                values[key] = (
+                    runtime.secrets.get(session, secret_ref(resource.external_name, key)) or ""
+                )
             if resource.kind in _URLS and values.get("password"):
-                values["url"] = _URLS[resource.kind](resource.outputs, values["password"])
+                values["url"] = _URLS[resource.kind](dict(resource.outputs), values["password"])
             data.append(Credential(resource=resource.name, type=resource.kind, values=values))
         audit.record(
-            session, principal.user, "credentials.read", f"service:{name}",
+            session,
+            principal.user,
+            "credentials.read",
+            f"service:{name}",
             resources=[c.resource for c in data],
         )
     return CredentialsPublic(service=name, data=data)

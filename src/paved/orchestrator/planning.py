@@ -26,7 +26,11 @@ def plan_create(service: ServiceCreate) -> list[NewStep]:
     for resource in service.resources:
         title = _TITLES.get(resource.type, f"Provision {resource.type}")
         steps.append(
-            step(resource.type, resource.resource_name, f"{title} {resource.resource_name!r} ({resource.size})")
+            step(
+                resource.type,
+                resource.resource_name,
+                f"{title} {resource.resource_name!r} ({resource.size})",
+            )
         )
     steps.append(step("ci", "pipeline", "Commit CI pipeline (GitHub Actions)"))
     steps.append(step("monitoring", "rules", "Commit alerting rules and dashboard"))

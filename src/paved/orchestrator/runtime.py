@@ -57,7 +57,6 @@ def start(runtime: Runtime) -> None:
     config: DBOSConfig = {
         "name": "paved",
         "system_database_url": settings.system_database_url,
-        "run_admin_server": False,
         "log_level": "WARNING",
         "application_version": "paved-1",
     }

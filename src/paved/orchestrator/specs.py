@@ -6,9 +6,8 @@ generated once and kept in the secret store).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
-
-from sqlalchemy.orm import Session
 
 from paved.catalog.entities import group_entity, service_entities
 from paved.orchestrator.runtime import Runtime
@@ -32,9 +31,9 @@ def ci_spec(service: ServiceCreate) -> dict[str, Any]:
 
 
 def build_spec(
-    runtime: Runtime, session: Session, service: ServiceCreate, step: RequestStep
+    runtime: Runtime, service: ServiceCreate, step: RequestStep, secret: Callable[[str], str]
 ) -> dict[str, Any]:
-    """The provider spec of `step`; secrets the provider needs are created on first use."""
+    """The provider spec of `step`; `secret(ref)` gives the secrets it needs, made on first use."""
     provider = runtime.providers.get(step.kind)
     repo_url = runtime.repository_url(service.name)
     spec: dict[str, Any]
@@ -47,10 +46,13 @@ def build_spec(
     elif step.kind == "monitoring":
         spec = {"service": service.name, "team": service.team, "environment": service.environment}
     elif step.kind == "catalog":
-        spec = {"entities": service_entities(service, repo_url), "group": group_entity(service.team)}
+        spec = {
+            "entities": service_entities(service, repo_url),
+            "group": group_entity(service.team),
+        }
     else:
         resource = next(r for r in service.resources if r.resource_name == step.resource)
         spec = {"size": resource.size, **resource.params}
     for key in provider.secret_keys:
-        spec[key] = runtime.secrets.get_or_create(session, secret_ref(step.external_name, key))
+        spec[key] = secret(secret_ref(step.external_name, key))
     return spec

@@ -93,7 +93,13 @@ def _prepare(
         step = rows.start_step(session, request_id, key, state)
         service = ServiceCreate.model_validate(request.spec)
         action = "delete" if compensating else step.action
-        spec = {} if action == "delete" else specs.build_spec(runtime, session, service, step)
+        spec = (
+            {}
+            if action == "delete"
+            else specs.build_spec(
+                runtime, service, step, lambda ref: runtime.secrets.get_or_create(session, ref)
+            )
+        )
         return _Prepared(
             provider=runtime.providers.get(step.kind),
             ref=_ref_of(step, service),
@@ -140,8 +146,13 @@ def _record_resource(session: Any, prepared: _Prepared, outputs: dict[str, Any])
         _forget_resource(current(), session, ref.external_name)
         return
     services.record_resource(
-        session, service=ref.service, external_name=ref.external_name, kind=ref.kind,
-        name=ref.name, size=prepared.size, outputs=outputs,
+        session,
+        service=ref.service,
+        external_name=ref.external_name,
+        kind=ref.kind,
+        name=ref.name,
+        size=prepared.size,
+        outputs=outputs,
     )
     if ref.kind == "git" and "url" in outputs:
         services.get_service(session, ref.service).repository_url = outputs["url"]

@@ -105,14 +105,18 @@ def submit_delete(principal: Principal, name: str) -> RequestPublic:
 
 
 def retry(principal: Principal, request_id: str) -> RequestPublic:
-    """Continue a failed request from the step that failed (or its roll back from where it stopped)."""
+    """Continue a failed request from the failed step (or its roll back from where it stopped)."""
     with current().store.session() as session:
         request = rows.claim_transition(session, request_id, {RequestState.failed}, "retried")
         _check_member(principal, request)
         run_id = _next_run(request)
         rollback = request.phase == "rollback"
-        rows.touch(request, state=(RequestState.rolling_back if rollback else RequestState.running).value)
-    workflow = workflows.roll_back_request_workflow if rollback else workflows.apply_request_workflow
+        rows.touch(
+            request, state=(RequestState.rolling_back if rollback else RequestState.running).value
+        )
+    workflow = (
+        workflows.roll_back_request_workflow if rollback else workflows.apply_request_workflow
+    )
     _enqueue(workflow, run_id, request_id)
     return read_request(request_id)
 
@@ -154,7 +158,8 @@ def recover() -> int:
         if DBOS.get_workflow_status(run_id) is not None:
             continue  # DBOS resumes workflows it knows of by itself
         workflow = (
-            workflows.roll_back_request_workflow if phase == "rollback"
+            workflows.roll_back_request_workflow
+            if phase == "rollback"
             else workflows.apply_request_workflow
         )
         _enqueue(workflow, RunId(run_id), request_id)
@@ -162,13 +167,21 @@ def recover() -> int:
     return queued
 
 
-def _insert(session: object, request_id: str, kind: RequestKind, spec: ServiceCreate, actor: str) -> Request:
+def _insert(
+    session: object, request_id: str, kind: RequestKind, spec: ServiceCreate, actor: str
+) -> Request:
     plan = plan_create(spec) if kind == RequestKind.create_service else plan_delete(spec)
     return rows.insert_request(
         session,  # type: ignore[arg-type]
-        request_id=request_id, run_id=run_id_for(request_id), kind=kind.value,
-        service=spec.name, team=spec.team, environment=spec.environment, actor=actor,
-        spec=spec.model_dump(mode="json"), steps=plan,
+        request_id=request_id,
+        run_id=run_id_for(request_id),
+        kind=kind.value,
+        service=spec.name,
+        team=spec.team,
+        environment=spec.environment,
+        actor=actor,
+        spec=spec.model_dump(mode="json"),
+        steps=plan,
     )
 
 

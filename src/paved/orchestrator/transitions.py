@@ -15,9 +15,7 @@ def begin_apply(request_id: str) -> list[str]:
     with current().store.session() as session:
         request = rows.get_request(session, request_id)
         rows.touch(request, state=RequestState.running.value, error=None, failed_step=None)
-        return [
-            s.key for s in rows.steps_of(session, request_id) if s.state != StepState.succeeded
-        ]
+        return [s.key for s in rows.steps_of(session, request_id) if s.state != StepState.succeeded]
 
 
 def finish_apply(request_id: str) -> str:
@@ -44,10 +42,12 @@ def fail(request_id: str, key: str, error: str) -> str:
         rows.end_step(session, request_id, key, StepState.failed, error=reason)
         request = rows.get_request(session, request_id)
         rows.touch(
-            request, state=RequestState.failed.value, error=f"{step.title}: {reason}",
+            request,
+            state=RequestState.failed.value,
+            error=f"{step.title}: {reason}",
             failed_step=key,
         )
-        service = session.get(services.Service, request.service)
+        service = services.find_service(session, request.service)
         if service is not None and request.kind == RequestKind.create_service:
             service.state = ServiceState.failed.value
     return "failed"
@@ -62,7 +62,10 @@ def begin_roll_back(request_id: str) -> list[str]:
     with current().store.session() as session:
         request = rows.get_request(session, request_id)
         rows.touch(
-            request, state=RequestState.rolling_back.value, phase="rollback", error=None,
+            request,
+            state=RequestState.rolling_back.value,
+            phase="rollback",
+            error=None,
             failed_step=None,
         )
         steps = rows.steps_of(session, request_id)

@@ -33,7 +33,7 @@ class ResourceRef:
 
 @dataclass(frozen=True)
 class Observation:
-    """What a provider saw: whether the resource exists, whether it matches the spec, and how not."""
+    """What a provider saw: does the resource exist, does it match the spec, and how not."""
 
     exists: bool
     up_to_date: bool = True

@@ -77,7 +77,7 @@ class PostgresProvider:
     `available` (optional) raises `UnavailableError` when no server can be had."""
 
     kind = "postgres"
-    secret_keys = ("password",)
+    secret_keys: tuple[str, ...] = ("password",)
 
     def __init__(
         self,
@@ -289,4 +289,6 @@ def build_postgres_provider(settings: Settings) -> PostgresProvider:
         url = settings.postgres_admin_url
         return PostgresProvider(lambda: url)
     cluster = EmbeddedPostgres(settings.home / "postgres")
-    return PostgresProvider(cluster.ensure_running, available=cluster.check_available, on_close=cluster.stop)
+    return PostgresProvider(
+        cluster.ensure_running, available=cluster.check_available, on_close=cluster.stop
+    )

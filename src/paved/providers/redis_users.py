@@ -50,7 +50,7 @@ class RedisUserProvider:
     raises `UnavailableError` when no server can be had."""
 
     kind = "redis"
-    secret_keys = ("password",)
+    secret_keys: tuple[str, ...] = ("password",)
 
     def __init__(
         self,
@@ -216,4 +216,6 @@ def build_redis_provider(settings: Settings) -> RedisUserProvider:
         url = settings.redis_admin_url
         return RedisUserProvider(lambda: url)
     server = EmbeddedRedis(settings.home / "redis")
-    return RedisUserProvider(server.ensure_running, available=server.check_available, on_close=server.stop)
+    return RedisUserProvider(
+        server.ensure_running, available=server.check_available, on_close=server.stop
+    )

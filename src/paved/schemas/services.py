@@ -13,7 +13,9 @@ DnsLabel = Annotated[
     str,
     StringConstraints(max_length=DNS_LABEL_MAX, pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"),
 ]
-TagKey = Annotated[str, StringConstraints(min_length=1, max_length=63, pattern=r"^[A-Za-z0-9_.\-/]+$")]
+TagKey = Annotated[
+    str, StringConstraints(min_length=1, max_length=63, pattern=r"^[A-Za-z0-9_.\-/]+$")
+]
 SIZES = ("small", "medium", "large", "xlarge")
 
 

@@ -39,6 +39,11 @@ class Store:
         with self._readers.begin() as session:
             yield session
 
+    def ping(self) -> None:
+        """Raise unless the database answers."""
+        with self.reading() as session:
+            session.execute(text("SELECT 1"))
+
     def migrate(self) -> None:
         migrate(self.engine)
 

@@ -43,7 +43,9 @@ def claim(session: Session, actor: str, key: str, fingerprint: str) -> str | Non
         raise InputError("this Idempotency-Key was already used with a different body", field=FIELD)
     if row.request_id is not None:
         return row.request_id
-    created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=utcnow().tzinfo)
+    created = (
+        row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=utcnow().tzinfo)
+    )
     if utcnow() - created > STALE_CLAIM:
         row.created_at = utcnow()
         return None

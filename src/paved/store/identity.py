@@ -64,9 +64,9 @@ def has_admin(session: Session) -> bool:
 def authenticate(session: Session, token: str) -> Principal | None:
     """The principal a bearer token belongs to, or None."""
     row = session.execute(
-        select(User).join(ApiToken, ApiToken.user == User.name).where(
-            ApiToken.token_hash == hash_token(token)
-        )
+        select(User)
+        .join(ApiToken, ApiToken.user == User.name)
+        .where(ApiToken.token_hash == hash_token(token))
     ).scalar_one_or_none()
     if row is None:
         return None
@@ -106,7 +106,9 @@ def list_teams(session: Session) -> list[Team]:
 
 def members_of(session: Session, team: str) -> dict[str, TeamRole]:
     rows = session.execute(
-        select(Membership.user, Membership.role).where(Membership.team == team).order_by(Membership.user)
+        select(Membership.user, Membership.role)
+        .where(Membership.team == team)
+        .order_by(Membership.user)
     ).all()
     return {user: TeamRole(role) for user, role in rows}
 

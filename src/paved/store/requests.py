@@ -43,16 +43,29 @@ def insert_request(
     steps: list[NewStep],
 ) -> Request:
     request = Request(
-        id=request_id, run_id=run_id, kind=kind, service=service, team=team,
-        environment=environment, actor=actor, spec=spec, state=RequestState.accepted.value,
+        id=request_id,
+        run_id=run_id,
+        kind=kind,
+        service=service,
+        team=team,
+        environment=environment,
+        actor=actor,
+        spec=spec,
+        state=RequestState.accepted.value,
     )
     session.add(request)
     for position, step in enumerate(steps):
         session.add(
             RequestStep(
-                request_id=request_id, key=step.key, position=position, kind=step.kind,
-                action=step.action, resource=step.resource, title=step.title,
-                external_name=step.external_name, state=StepState.pending.value,
+                request_id=request_id,
+                key=step.key,
+                position=position,
+                kind=step.kind,
+                action=step.action,
+                resource=step.resource,
+                title=step.title,
+                external_name=step.external_name,
+                state=StepState.pending.value,
             )
         )
     session.flush()
@@ -166,14 +179,29 @@ def request_version(session: Session, request_id: str) -> int | None:
 def to_public(session: Session, request: Request) -> RequestPublic:
     steps = [
         StepPublic(
-            key=s.key, kind=s.kind, title=s.title, state=s.state, attempts=s.attempts,
-            started_at=s.started_at, finished_at=s.finished_at, error=s.error, outputs=s.outputs,
+            key=s.key,
+            kind=s.kind,
+            title=s.title,
+            state=s.state,
+            attempts=s.attempts,
+            started_at=s.started_at,
+            finished_at=s.finished_at,
+            error=s.error,
+            outputs=s.outputs,
         )
         for s in steps_of(session, request.id)
     ]
     return RequestPublic(
-        id=request.id, kind=request.kind, service=request.service, team=request.team,
-        environment=request.environment, state=request.state, actor=request.actor,
-        error=request.error, failed_step=request.failed_step, created_at=request.created_at,
-        updated_at=request.updated_at, steps=steps,
+        id=request.id,
+        kind=request.kind,
+        service=request.service,
+        team=request.team,
+        environment=request.environment,
+        state=request.state,
+        actor=request.actor,
+        error=request.error,
+        failed_step=request.failed_step,
+        created_at=request.created_at,
+        updated_at=request.updated_at,
+        steps=steps,
     )

@@ -20,9 +20,16 @@ def insert_service(session: Session, spec: ServiceCreate, request_id: str) -> Se
             f"a service named {spec.name!r} already exists (team {existing.team})", field="name"
         )
     service = Service(
-        name=spec.name, team=spec.team, template=spec.template, environment=spec.environment,
-        description=spec.description, tags=dict(spec.tags), parameters=dict(spec.parameters), spec=spec.model_dump(),
-        state=ServiceState.provisioning.value, request_id=request_id,
+        name=spec.name,
+        team=spec.team,
+        template=spec.template,
+        environment=spec.environment,
+        description=spec.description,
+        tags=dict(spec.tags),
+        parameters=dict(spec.parameters),
+        spec=spec.model_dump(),
+        state=ServiceState.provisioning.value,
+        request_id=request_id,
     )
     session.add(service)
     session.flush()
@@ -37,6 +44,10 @@ def get_service(session: Session, name: str, *, lock: bool = False) -> Service:
     if service is None:
         raise NotFoundError(f"service {name!r} does not exist", field="name")
     return service
+
+
+def find_service(session: Session, name: str) -> Service | None:
+    return session.get(Service, name)
 
 
 def list_services(session: Session, *, team: str | None = None) -> list[Service]:
@@ -66,8 +77,12 @@ def record_resource(
     if row is None:
         session.add(
             Resource(
-                external_name=external_name, service=service, kind=kind, name=name,
-                size=size, outputs=outputs,
+                external_name=external_name,
+                service=service,
+                kind=kind,
+                name=name,
+                size=size,
+                outputs=outputs,
             )
         )
     else:
@@ -91,9 +106,16 @@ def to_public(session: Session, service: Service) -> ServicePublic:
         for r in resources_of(session, service.name)
     ]
     return ServicePublic(
-        name=service.name, team=service.team, template=service.template,
-        environment=service.environment, description=service.description, tags=service.tags,
-        state=service.state, repository_url=service.repository_url, resources=resources,
-        request_id=service.request_id, created_at=service.created_at,
+        name=service.name,
+        team=service.team,
+        template=service.template,
+        environment=service.environment,
+        description=service.description,
+        tags=service.tags,
+        state=service.state,
+        repository_url=service.repository_url,
+        resources=resources,
+        request_id=service.request_id,
+        created_at=service.created_at,
         updated_at=service.updated_at,
     )

@@ -53,7 +53,9 @@ async def stream_request_events(
     return EventSourceResponse(_events(store, request_id, request))
 
 
-async def _events(store: Store, request_id: str, request: Request) -> AsyncIterator[ServerSentEvent]:
+async def _events(
+    store: Store, request_id: str, request: Request
+) -> AsyncIterator[ServerSentEvent]:
     seen: int | None = None
     while not await request.is_disconnected():
         version = await run_in_threadpool(_version, store, request_id)
@@ -71,13 +73,17 @@ def _version(store: Store, request_id: str) -> int | None:
         return rows.request_version(session, request_id)
 
 
-@router.post("/{request_id}/retry", status_code=status.HTTP_202_ACCEPTED, response_model=RequestPublic)
+@router.post(
+    "/{request_id}/retry", status_code=status.HTTP_202_ACCEPTED, response_model=RequestPublic
+)
 def retry_request(request_id: str, principal: CurrentPrincipal) -> RequestPublic:
     """Continue a failed request from the step that failed; earlier steps are not redone."""
     return submitting.retry(principal, request_id)
 
 
-@router.post("/{request_id}/abort", status_code=status.HTTP_202_ACCEPTED, response_model=RequestPublic)
+@router.post(
+    "/{request_id}/abort", status_code=status.HTTP_202_ACCEPTED, response_model=RequestPublic
+)
 def abort_request(request_id: str, principal: CurrentPrincipal) -> RequestPublic:
     """Stop a request and remove everything it created, last first."""
     return submitting.abort(principal, request_id)

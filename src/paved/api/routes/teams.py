@@ -51,12 +51,23 @@ def add_team_member(
         raise NotAllowedError(f"only an admin or a lead of team {team} may change its members")
     with store.session() as session:
         identity.set_member(session, team, body.user, body.role)
-        audit.record(session, principal.user, "team.member", f"team:{team}", user=body.user, role=body.role.value)
+        audit.record(
+            session,
+            principal.user,
+            "team.member",
+            f"team:{team}",
+            user=body.user,
+            role=body.role.value,
+        )
         found = identity.get_team(session, team)
-        return TeamPublic(name=found.name, title=found.title, members=identity.members_of(session, team))
+        return TeamPublic(
+            name=found.name, title=found.title, members=identity.members_of(session, team)
+        )
 
 
-@router.post("/users/{user}/tokens", status_code=status.HTTP_201_CREATED, response_model=TokenCreated)
+@router.post(
+    "/users/{user}/tokens", status_code=status.HTTP_201_CREATED, response_model=TokenCreated
+)
 def create_user_token(
     user: str, body: TokenCreate, store: StoreDep, principal: CurrentPrincipal
 ) -> TokenCreated:
