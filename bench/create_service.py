@@ -118,11 +118,17 @@ def timeline(body: Body) -> Timeline:
 # ---- one durable commit -------------------------------------------------------------------------
 
 
-def sqlite_commit_seconds(path: Path, count: int = PROBE_COMMITS) -> list[float]:
-    """INSERT+COMMIT of one row, as the store configures SQLite (WAL, synchronous=NORMAL)."""
+def sqlite_commit_seconds(
+    path: Path, count: int = PROBE_COMMITS, *, dbos_defaults: bool = False
+) -> list[float]:
+    """INSERT+COMMIT of one row, as the store configures SQLite (WAL, synchronous=NORMAL), or
+    with SQLite's defaults (rollback journal, synchronous=FULL) as DBOS's system database."""
     conn = sqlite3.connect(path, isolation_level=None)
+    pragmas = ["busy_timeout=30000"]
+    if not dbos_defaults:
+        pragmas += ["journal_mode=WAL", "synchronous=NORMAL"]
     try:
-        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=30000"):
+        for pragma in pragmas:
             conn.execute(f"PRAGMA {pragma}")
         conn.execute("CREATE TABLE IF NOT EXISTS probe (id INTEGER PRIMARY KEY, note TEXT)")
         timings = []
@@ -192,9 +198,18 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class Paved:
+    """A running `paved up`."""
+
+    base_url: str
+    pid: int
+    log: Path
+
+
 @contextlib.contextmanager
-def paved_up(home: Path, token: str, env: dict[str, str]) -> Iterator[str]:
-    """`paved up` as a subprocess on a free loopback port; yields its base URL once ready."""
+def paved_up(home: Path, token: str, env: dict[str, str]) -> Iterator[Paved]:
+    """`paved up` as a subprocess on a free loopback port, yielded once ready."""
     port = free_port()
     child_env = {k: v for k, v in os.environ.items() if not k.startswith("PAVED_")}
     child_env |= {"PAVED_HOME": str(home), "PAVED_ADMIN_TOKEN": token, **env}
@@ -208,7 +223,7 @@ def paved_up(home: Path, token: str, env: dict[str, str]) -> Iterator[str]:
         try:
             base_url = f"http://127.0.0.1:{port}"
             wait_ready(base_url, process, log_path)
-            yield base_url
+            yield Paved(base_url, process.pid, log_path)
         finally:
             process.send_signal(signal.SIGINT)
             try:
@@ -295,11 +310,46 @@ async def tear_down(client: httpx.AsyncClient) -> tuple[int, int, float]:
             if response.status_code != 202:
                 return False
             body = await asyncio.wait_for(follow_events(client, response.json()["id"]), 600)
-            return body["state"] == "succeeded"
+            return bool(body["state"] == "succeeded")
 
     start = time.perf_counter()
     results = await asyncio.gather(*(one(n) for n in names))
     return len(names), results.count(False), time.perf_counter() - start
+
+
+# ---- CPU accounting ----------------------------------------------------------------------------
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds of `pid` and of its waited-for children (git runs as subprocesses)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    ticks = sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu() -> tuple[float, float]:
+    """(busy, total) jiffies of the whole machine since boot."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    total = sum(values[:8])
+    return total - values[3] - values[4], total
+
+
+class CpuMeter:
+    """CPU used by the Paved process and by the whole machine over one phase."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.process = process_cpu(pid)
+        self.machine = machine_cpu()
+
+    def report(self, services: int) -> None:
+        used = process_cpu(self.pid) - self.process
+        busy, total = (now - then for now, then in zip(machine_cpu(), self.machine, strict=True))
+        share = busy / total if total else 0.0
+        print(
+            f"   CPU: paved process {used / max(services, 1):.2f} s per service (with its git "
+            f"subprocesses); whole machine {share:.0%} busy over the phase"
+        )
 
 
 # ---- reporting ----------------------------------------------------------------------------------
@@ -315,9 +365,14 @@ def ms(seconds: float) -> str:
 
 def report_failures(outcomes: list[Outcome]) -> None:
     for outcome in outcomes:
-        if outcome.state != "succeeded":
-            detail = outcome.body.get("error") or outcome.body.get("detail")
-            print(f"     FAILED {outcome.name}: {outcome.state}: {detail}")
+        if outcome.state == "succeeded":
+            continue
+        detail = outcome.body.get("error") or outcome.body.get("detail")
+        print(f"     FAILED {outcome.name}: {outcome.state}: {detail}")
+        for step in outcome.body.get("steps", []):
+            if step["state"] != "succeeded":
+                tries = step["attempts"]
+                print(f"       step {step['key']}: {step['state']} after {tries} attempt(s)")
 
 
 def report_latency(outcomes: list[Outcome], timelines: list[Timeline]) -> float:
@@ -375,9 +430,10 @@ def report_overhead(timelines: list[Timeline], commit: float) -> float:
     per_step = median([t.orchestrator / len(t.provider) for t in timelines])
     ratio = per_step / commit
     print(f"   one durable commit (median single-row INSERT+COMMIT): {commit * 1000:.3f} ms")
+    orchestrator = median([t.orchestrator for t in timelines])
     print(
-        f"   orchestrator time per request: median {ms(median([t.orchestrator for t in timelines]))}"
-        f" over {len(timelines[0].provider)} steps"
+        f"   orchestrator time per request: median {ms(orchestrator)} over "
+        f"{len(timelines[0].provider)} steps"
     )
     print(
         f"   overhead per step: {ms(per_step)} = {ratio:.1f}x one commit   target <= "
@@ -411,44 +467,95 @@ async def report_teardown(client: httpx.AsyncClient) -> None:
     print(f"   (teardown: {count} services deleted in {wall:.1f} s, {failures} failed)")
 
 
-async def run_phases(base_url: str, token: str, plan: Plan, commit: float, tag: str) -> Summary:
+async def sequential_phase(
+    client: httpx.AsyncClient, paved: Paved, plan: Plan, tag: str
+) -> tuple[float, list[Timeline]]:
+    """N creates one after the other, each followed by polling; (p95, timelines)."""
+    print(
+        f"1. sequential creates, N={plan.n} (after {plan.warmup} warm-up, not counted), "
+        "following: poll GET /api/v1/requests/{id} every 20 ms"
+    )
+    meter = CpuMeter(paved.pid)
+    outcomes = [await create(client, f"seq-{tag}-{i:03d}", poll) for i in range(plan.n)]
+    timelines = [timeline(o.body) for o in outcomes if o.state == "succeeded"]
+    if not timelines:
+        report_failures(outcomes)
+        return float("inf"), []
+    p95 = report_latency(outcomes, timelines)
+    meter.report(len(timelines))
+    report_breakdown("sequential", timelines)
+    await report_teardown(client)
+    return p95, timelines
+
+
+async def throughput_phase(
+    client: httpx.AsyncClient, paved: Paved, in_flight: int, total: int, tag: str
+) -> float:
+    """A closed loop of `in_flight` creates over `total` services; services per minute."""
+    names = [f"k{in_flight}-{tag}-{i:03d}" for i in range(total)]
+    meter = CpuMeter(paved.pid)
+    outcomes, wall = await closed_loop(client, names, in_flight, follow_events)
+    rate = report_throughput(in_flight, outcomes, wall)
+    meter.report(len(outcomes))
+    loaded = [timeline(o.body) for o in outcomes if o.state == "succeeded"]
+    if loaded:
+        report_breakdown(f"K={in_flight}", loaded)
+    await report_teardown(client)
+    return rate
+
+
+async def run_phases(paved: Paved, token: str, plan: Plan, commit: float, tag: str) -> Summary:
     headers = {"Authorization": f"Bearer {token}"}
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
     async with httpx.AsyncClient(
-        base_url=base_url, headers=headers, timeout=60, limits=limits
+        base_url=paved.base_url, headers=headers, timeout=60, limits=limits
     ) as client:
         for index in range(plan.warmup):
             await create(client, f"warm-{tag}-{index}", poll)
         await tear_down(client)
-        print(
-            f"1. sequential creates, N={plan.n} (after {plan.warmup} warm-up), "
-            "following: poll GET /api/v1/requests/{id} every 20 ms"
-        )
-        sequential = [await create(client, f"seq-{tag}-{i:03d}", poll) for i in range(plan.n)]
-        timelines = [timeline(o.body) for o in sequential if o.state == "succeeded"]
-        p95 = report_latency(sequential, timelines) if timelines else float("inf")
-        if timelines:
-            report_breakdown("sequential", timelines)
-        await report_teardown(client)
+        p95, timelines = await sequential_phase(client, paved, plan, tag)
         print(
             "2. throughput, closed loop (K creates always in flight), following: SSE "
             "/api/v1/requests/{id}/events; only succeeded creates count"
         )
         rates = {}
         for in_flight, total in plan.loops:
-            names = [f"k{in_flight}-{tag}-{i:03d}" for i in range(total)]
-            outcomes, wall = await closed_loop(client, names, in_flight, follow_events)
-            rates[in_flight] = report_throughput(in_flight, outcomes, wall)
-            loaded = [timeline(o.body) for o in outcomes if o.state == "succeeded"]
-            if loaded:
-                report_breakdown(f"K={in_flight}", loaded)
-            await report_teardown(client)
-        print(
-            "3. orchestrator overhead, from the step timestamps of the sequential creates "
-            "(accept -> first step, between steps, last step -> succeeded)"
-        )
-        ratio = report_overhead(timelines, commit) if timelines else float("inf")
+            rates[in_flight] = await throughput_phase(client, paved, in_flight, total, tag)
+    print(
+        "3. orchestrator overhead, from the step timestamps of the sequential creates "
+        "(accept -> first step, between steps, last step -> succeeded)"
+    )
+    ratio = report_overhead(timelines, commit) if timelines else float("inf")
     return Summary(tag, p95, rates, ratio)
+
+
+def report_log(log: Path) -> None:
+    """Warnings and errors the server logged during the run, counted by message."""
+    counts: dict[str, int] = {}
+    for line in log.read_text(errors="replace").splitlines():
+        if any(word in line for word in ("WARNING", "ERROR", "Traceback", "Contention")):
+            counts[line[:160]] = counts.get(line[:160], 0) + 1
+    print(f"   server log: {sum(counts.values())} warning/error lines")
+    for line, count in sorted(counts.items(), key=lambda item: -item[1])[:5]:
+        print(f"     {count:>4} x {line}")
+
+
+def probe_commits(backend: str, home: Path, env: dict[str, str]) -> float:
+    """Median durable commit on the backend's database (and, for SQLite, DBOS's settings)."""
+    if backend == "postgres":
+        commits = postgres_commit_seconds(env["PAVED_DATABASE_URL"])
+        with psycopg.connect(env["PAVED_DATABASE_URL"], autocommit=True) as conn:
+            conn.execute("DROP TABLE probe")
+        return median(commits)
+    commits = sqlite_commit_seconds(home / "commit-probe.sqlite")
+    dbos_like = sqlite_commit_seconds(home / "dbos-probe.sqlite", 100, dbos_defaults=True)
+    for path in home.glob("*-probe.sqlite*"):
+        path.unlink()
+    print(
+        f"   (for context: a commit on SQLite's defaults, journal_mode=DELETE and "
+        f"synchronous=FULL, which DBOS's dbos.sqlite uses: median {ms(median(dbos_like))})"
+    )
+    return median(commits)
 
 
 def run_backend(backend: str, servers: Servers, plan: Plan) -> Summary:
@@ -460,33 +567,29 @@ def run_backend(backend: str, servers: Servers, plan: Plan) -> Summary:
         "PAVED_REDIS_ADMIN_URL": servers.redis_admin_url,
     }
     database = f"paved_bench_{uuid.uuid4().hex[:8]}"
-    print(f"\n=== store backend: {backend} ===")
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"\n=== store backend: {backend} === (load average now {load})")
     if backend == "postgres":
         admin_execute(servers.postgres_admin_url, "CREATE DATABASE {}", database)
         env["PAVED_DATABASE_URL"] = database_url(servers.postgres_admin_url, database)
-        commits = postgres_commit_seconds(env["PAVED_DATABASE_URL"])
-        with psycopg.connect(env["PAVED_DATABASE_URL"], autocommit=True) as conn:
-            conn.execute("DROP TABLE probe")
         print(
             f"store: database {database}, DBOS system database {database}_dbos_sys "
             "(same server; synchronous_commit=on, fsync=on)"
         )
     else:
-        probe = home / "commit-probe.sqlite"
-        commits = sqlite_commit_seconds(probe)
-        for path in home.glob("commit-probe.sqlite*"):
-            path.unlink()
-        print("store: paved.sqlite and DBOS's dbos.sqlite under home (WAL, synchronous=NORMAL)")
+        print("store: paved.sqlite (WAL, synchronous=NORMAL) and DBOS's dbos.sqlite under home")
+    commit = probe_commits(backend, home, env)
     token = secrets.token_urlsafe(24)
     try:
-        with paved_up(home, token, env) as base_url:
-            return asyncio.run(run_phases(base_url, token, plan, median(commits), backend))
+        with paved_up(home, token, env) as paved:
+            summary = asyncio.run(run_phases(paved, token, plan, commit, backend))
+            report_log(paved.log)
+            return summary
     finally:
         if backend == "postgres":
             for name in (database, f"{database}_dbos_sys"):
-                admin_execute(
-                    servers.postgres_admin_url, "DROP DATABASE IF EXISTS {} WITH (FORCE)", name
-                )
+                statement = "DROP DATABASE IF EXISTS {} WITH (FORCE)"
+                admin_execute(servers.postgres_admin_url, statement, name)
 
 
 # ---- header, summary, command line --------------------------------------------------------------
@@ -505,9 +608,8 @@ def print_header(servers: Servers) -> None:
     cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
     cpu = next((x.split(":", 1)[1].strip() for x in cpuinfo if x.startswith("model name")), "?")
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(
-        "Paved create-service benchmark,", datetime.now().astimezone().isoformat(timespec="seconds")
-    )
+    now = datetime.now().astimezone().isoformat(timespec="seconds")
+    print(f"Paved create-service benchmark, {now}")
     print(f"machine: nproc {len(os.sched_getaffinity(0))}, {cpu}, load average {load} (shared)")
     print(
         f"Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}, PostgreSQL "
@@ -515,12 +617,12 @@ def print_header(servers: Servers) -> None:
         f"filesystem {filesystem_of(servers.root)}"
     )
     print(
-        "server: `paved up` as a subprocess (uvicorn, one process, API + DBOS worker) on "
-        "127.0.0.1, request_concurrency 32 (default)"
+        "server: `paved up` as a subprocess (uvicorn, one process: API + DBOS worker) on "
+        "127.0.0.1, request_concurrency 32 (default); client: httpx in this process"
     )
     print(
         "providers: git (local bare repos), postgres + redis resources on a real PostgreSQL "
-        "cluster (fsync on) and Redis started for the run, CI, monitoring, catalog"
+        "cluster (fsync on) and Redis server started for the run, CI, monitoring, catalog"
     )
 
 
@@ -541,10 +643,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--n", type=int, default=20, help="sequential creates (default 20)")
     parser.add_argument(
-        "--services",
-        type=int,
-        default=None,
-        help="services per closed loop (default 48 at K=8, 64 at K=32)",
+        "--services", type=int, help="services per closed loop (default 48 at K=8, 64 at K=32)"
     )
     parser.add_argument("--quick", action="store_true", help="small counts, for a smoke run")
     return parser.parse_args()
@@ -566,7 +665,8 @@ def main() -> None:
         print_header(servers)
         summaries = [run_backend(backend, servers, plan) for backend in backends]
     print_summary(summaries)
-    print(f"(whole run {time.perf_counter() - started:.0f} s)")
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"(whole run {time.perf_counter() - started:.0f} s; load average at the end {load})")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from paved.core.errors import ConflictError, NotFoundError
@@ -14,11 +15,9 @@ from paved.store.models import Resource, Service
 
 
 def insert_service(session: Session, spec: ServiceCreate, request_id: str) -> Service:
-    existing = session.get(Service, spec.name)
-    if existing is not None:
-        raise ConflictError(
-            f"a service named {spec.name!r} already exists (team {existing.team})", field="name"
-        )
+    """Record a new service; `ConflictError` when the name is taken, even by a concurrent call."""
+    if session.get(Service, spec.name) is not None:
+        raise _taken(spec.name)
     service = Service(
         name=spec.name,
         team=spec.team,
@@ -31,9 +30,16 @@ def insert_service(session: Session, spec: ServiceCreate, request_id: str) -> Se
         state=ServiceState.provisioning.value,
         request_id=request_id,
     )
-    session.add(service)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(service)
+    except IntegrityError:
+        raise _taken(spec.name) from None
     return service
+
+
+def _taken(name: str) -> ConflictError:
+    return ConflictError(f"a service named {name!r} already exists", field="name")
 
 
 def get_service(session: Session, name: str, *, lock: bool = False) -> Service:
