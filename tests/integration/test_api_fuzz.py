@@ -35,7 +35,9 @@ def test_no_input_yields_a_server_error(api: TestClient) -> None:
 
 @given(body=st.dictionaries(st.text(max_size=12), st.none() | st.integers() | st.text(max_size=20)))
 @settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
-def test_arbitrary_json_bodies_are_refused_cleanly(api: TestClient, body: dict[str, object]) -> None:
+def test_arbitrary_json_bodies_are_refused_cleanly(
+    api: TestClient, body: dict[str, object]
+) -> None:
     response = api.post("/api/v1/services", json=body, headers=AUTH)
     assert response.status_code in (202, 409, 422), response.text
     assert response.headers["content-type"] in ("application/problem+json", "application/json")
