@@ -22,6 +22,7 @@ from paved.reconciler.deciding import Action, decide
 from paved.schemas.services import ServiceCreate
 from paved.store import requests as rows
 from paved.store import services
+from paved.store.db import Session
 from paved.store.models import RequestStep
 
 Outcome = Literal["ok", "failed", "aborted"]
@@ -140,7 +141,7 @@ def _size_of(service: ServiceCreate, step: RequestStep) -> str:
     return sizes.get(step.resource, "")
 
 
-def _record_resource(session: Any, prepared: _Prepared, outputs: dict[str, Any]) -> None:
+def _record_resource(session: Session, prepared: _Prepared, outputs: dict[str, Any]) -> None:
     ref = prepared.ref
     if prepared.action == "delete":
         _forget_resource(current(), session, ref.external_name)
@@ -158,7 +159,7 @@ def _record_resource(session: Any, prepared: _Prepared, outputs: dict[str, Any])
         services.get_service(session, ref.service).repository_url = outputs["url"]
 
 
-def _forget_resource(runtime: Runtime, session: Any, external_name: str) -> None:
+def _forget_resource(runtime: Runtime, session: Session, external_name: str) -> None:
     services.forget_resource(session, external_name)
     runtime.secrets.delete_prefix(session, specs.secret_ref(external_name, ""))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 
 from dbos import DBOS, SetWorkflowID
 
@@ -22,6 +23,7 @@ from paved.schemas.requests import RequestPublic
 from paved.schemas.services import ServiceCreate
 from paved.store import idempotency, identity, services
 from paved.store import requests as rows
+from paved.store.db import Session
 from paved.store.identity import Principal
 from paved.store.models import Request
 
@@ -168,11 +170,11 @@ def recover() -> int:
 
 
 def _insert(
-    session: object, request_id: str, kind: RequestKind, spec: ServiceCreate, actor: str
+    session: Session, request_id: str, kind: RequestKind, spec: ServiceCreate, actor: str
 ) -> Request:
     plan = plan_create(spec) if kind == RequestKind.create_service else plan_delete(spec)
     return rows.insert_request(
-        session,  # type: ignore[arg-type]
+        session,
         request_id=request_id,
         run_id=run_id_for(request_id),
         kind=kind.value,
@@ -206,9 +208,9 @@ def _enqueue_pending(request_id: str) -> None:
     _enqueue(workflows.apply_request_workflow, run_id, request_id)
 
 
-def _enqueue(workflow: object, run_id: RunId, request_id: str) -> None:
+def _enqueue(workflow: Callable[[str], str], run_id: RunId, request_id: str) -> None:
     with SetWorkflowID(run_id):
-        queue().enqueue(workflow, request_id)  # type: ignore[arg-type]
+        queue().enqueue(workflow, request_id)
 
 
 def _fingerprint(operation: str, body: object) -> str:

@@ -12,6 +12,8 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
+__all__ = ["Session", "Store", "make_engine", "migrate"]
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 _MIGRATION_LOCK = 7_311_001
 
