@@ -25,6 +25,7 @@ _STATUS: list[tuple[type[errors.PavedError], int, str]] = [
     (errors.NotAuthenticatedError, 401, "not-authenticated"),
     (errors.NotAllowedError, 403, "not-allowed"),
     (errors.UnavailableError, 503, "unavailable"),
+    (errors.TemporaryError, 503, "temporarily-unavailable"),
     (errors.ProviderError, 502, "provider-error"),
 ]
 

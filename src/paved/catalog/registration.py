@@ -63,9 +63,8 @@ class CatalogProvider:
             rows.delete_from(session, source)
             for entity_ref_, entity in wanted.items():
                 rows.upsert_entity(session, entity_ref_, entity, source)
-            group_ref = _ref_of(spec["group"])
-            if rows.get_entity(session, group_ref) is None:
-                rows.upsert_entity(session, group_ref, spec["group"], f"paved:team:{ref.team}")
+            group = spec["group"]
+            rows.insert_if_absent(session, _ref_of(group), group, f"paved:team:{ref.team}")
         return _outputs(wanted)
 
     def delete(self, ref: ResourceRef) -> None:

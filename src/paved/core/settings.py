@@ -30,12 +30,15 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     public_url: str | None = None
-    worker: bool = True
     demo_data: bool = True
     step_max_attempts: int = 4
     step_retry_interval: float = 0.5
     step_backoff_rate: float = 2.0
     request_concurrency: int = 32
+    executor_id: str = Field(
+        default="local",
+        description="this worker's name in DBOS; on restart it resumes the runs recorded under it",
+    )
     templates_dir: Path | None = None
     test_pause_after: str | None = Field(
         default=None, description="test hook: a step kind to pause after its provider call"

@@ -59,6 +59,7 @@ def start(runtime: Runtime) -> None:
         "system_database_url": settings.system_database_url,
         "log_level": "WARNING",
         "application_version": "paved-1",
+        "executor_id": settings.executor_id,
     }
     logging.getLogger("dbos").setLevel(logging.WARNING)
     DBOS(config=config)

@@ -68,7 +68,11 @@ def run_git(
     stdin: bytes | None = None,
     check: bool = True,
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run `git ARGS`; with `check`, a non-zero exit raises `PermanentError`."""
+    """Run `git ARGS`; with `check`, a non-zero exit raises `PermanentError`.
+
+    git runs in `cwd`, or in the temp directory: never in the process's working directory,
+    which libraries that chdir (copier) may change under a running thread.
+    """
     command = ["git"]
     for option in _CONFIG:
         command += ["-c", option]
@@ -77,7 +81,12 @@ def run_git(
     command += args
     try:
         result = subprocess.run(
-            command, cwd=cwd, input=stdin, capture_output=True, env=git_env(), timeout=GIT_TIMEOUT
+            command,
+            cwd=cwd or tempfile.gettempdir(),
+            input=stdin,
+            capture_output=True,
+            env=git_env(),
+            timeout=GIT_TIMEOUT,
         )
     except subprocess.TimeoutExpired as err:
         raise TemporaryError(f"git {args[0]} timed out after {GIT_TIMEOUT:.0f}s") from err

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from paved.store.models import CatalogEntity
@@ -23,6 +24,17 @@ def upsert_entity(session: Session, ref: str, entity: dict[str, Any], source: st
     else:
         row.entity = entity
         row.source = source
+
+
+def insert_if_absent(session: Session, ref: str, entity: dict[str, Any], source: str) -> None:
+    """Add the entity unless it exists, even when a concurrent transaction adds it too."""
+    if session.get(CatalogEntity, ref) is not None:
+        return
+    try:
+        with session.begin_nested():
+            upsert_entity(session, ref, entity, source)
+    except IntegrityError:
+        pass
 
 
 def get_entity(session: Session, ref: str) -> CatalogEntity | None:

@@ -10,7 +10,10 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from paved.core.errors import TemporaryError
 
 __all__ = ["Session", "Store", "make_engine", "migrate"]
 
@@ -32,13 +35,13 @@ class Store:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A writing transaction: committed on success, rolled back on any error."""
-        with self._writers.begin() as session:
+        with _transient_as_temporary(), self._writers.begin() as session:
             yield session
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A read-only transaction (on SQLite it does not take the write lock)."""
-        with self._readers.begin() as session:
+        with _transient_as_temporary(), self._readers.begin() as session:
             yield session
 
     def ping(self) -> None:
@@ -51,6 +54,15 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def _transient_as_temporary() -> Iterator[None]:
+    """A busy or unreachable database is a temporary fault (retried by steps, 503 in the API)."""
+    try:
+        yield
+    except OperationalError as err:
+        raise TemporaryError(f"the database is unavailable: {err.orig}") from err
 
 
 def make_engine(url: str) -> Engine:

@@ -8,6 +8,7 @@ used as they are, with no clone and no tag lookup. The same input always gives t
 from __future__ import annotations
 
 import tempfile
+import threading
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -23,6 +24,10 @@ from paved.templates.library import TemplateInfo, TemplateLibrary
 CATALOG_FILE = "catalog-info.yaml"
 CODEOWNERS_FILE = "CODEOWNERS"
 WORKFLOW_FILE = ".github/workflows/ci.yml"
+
+
+_RENDERING = threading.Lock()
+"""Copier changes the process's working directory while it renders: one render at a time."""
 
 
 @cache
@@ -76,7 +81,7 @@ def render_skeleton(template: TemplateInfo, data: dict[str, Any]) -> dict[str, s
     copier = _copier()
     if not (template.skeleton / "copier.yml").is_file():
         raise PermanentError(f"template {template.name} has no skeleton/copier.yml")
-    with tempfile.TemporaryDirectory(prefix="paved-scaffold-") as tmp:
+    with _RENDERING, tempfile.TemporaryDirectory(prefix="paved-scaffold-") as tmp:
         try:
             copier.run_copy(
                 str(template.skeleton),
