@@ -48,7 +48,7 @@ Follow = Callable[[httpx.AsyncClient, str], Awaitable[Body]]
 
 @dataclass(frozen=True)
 class Outcome:
-    """One create (or teardown) as the client saw it."""
+    """One create as the client saw it."""
 
     name: str
     state: str
@@ -510,9 +510,13 @@ async def sequential_phase(
 
 
 async def throughput_phase(
-    client: httpx.AsyncClient, paved: Paved, in_flight: int, total: int, tag: str
+    client: httpx.AsyncClient, paved: Paved, in_flight: int, total: int, tag: str, last: bool
 ) -> float:
-    """A closed loop of `in_flight` creates over `total` services; services per minute."""
+    """A closed loop of `in_flight` creates over `total` services; services per minute.
+
+    The services are torn down afterwards, except after the `last` loop: the next phase uses
+    other names, and the servers go at the end of the run.
+    """
     names = [f"k{in_flight}-{tag}-{i:03d}" for i in range(total)]
     meter = CpuMeter(paved.pid)
     outcomes, wall = await closed_loop(client, names, in_flight, follow_events)
@@ -521,7 +525,8 @@ async def throughput_phase(
     loaded = [timeline(o.body) for o in outcomes if o.state == "succeeded"]
     if loaded:
         report_breakdown(f"K={in_flight}", loaded)
-    await report_teardown(client)
+    if not last:
+        await report_teardown(client)
     return rate
 
 
@@ -538,7 +543,6 @@ async def overhead_phase(client: httpx.AsyncClient, plan: Plan, tag: str) -> flo
     outcomes = [await create(client, f"ovh-{tag}-{i:03d}", follow_events) for i in range(plan.n)]
     quiet = [timeline(o.body) for o in outcomes if o.state == "succeeded"]
     report_failures(outcomes)
-    await report_teardown(client)
     return report_overhead(quiet) if quiet else float("inf")
 
 
@@ -568,7 +572,8 @@ async def run_phases(paved: Paved, token: str, plan: Plan, tag: str) -> Figures:
         )
         rates = {}
         for in_flight, total in plan.loops:
-            rates[in_flight] = await throughput_phase(client, paved, in_flight, total, tag)
+            last = (in_flight, total) == plan.loops[-1]
+            rates[in_flight] = await throughput_phase(client, paved, in_flight, total, tag, last)
         per_step = await overhead_phase(client, plan, tag)
     polled = overhead_per_step(timelines) if timelines else float("inf")
     return Figures(p95, rates, per_step, polled)
