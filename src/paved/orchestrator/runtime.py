@@ -7,8 +7,11 @@ set once per process by the composition root, rather than in their arguments.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
+from pathlib import Path
 
 from dbos import DBOS, DBOSConfig, Queue
 
@@ -54,6 +57,7 @@ def start(runtime: Runtime) -> None:
     from paved.orchestrator import workflows  # noqa: F401  registers the workflows with DBOS
 
     settings = runtime.settings
+    _use_wal(settings.system_database_url)
     config: DBOSConfig = {
         "name": "paved",
         "system_database_url": settings.system_database_url,
@@ -66,7 +70,7 @@ def start(runtime: Runtime) -> None:
     DBOS.launch()
     global _queue
     _queue = DBOS.register_queue(
-        QUEUE, worker_concurrency=settings.request_concurrency, polling_interval_sec=0.1
+        QUEUE, worker_concurrency=settings.request_concurrency, polling_interval_sec=0.05
     )
 
 
@@ -74,6 +78,17 @@ def queue() -> Queue:
     if _queue is None:
         raise RuntimeError("the orchestrator is not started")
     return _queue
+
+
+def _use_wal(url: str) -> None:
+    """DBOS's SQLite file in WAL mode (it persists in the file): commits without a rollback
+    journal, readers beside the writer."""
+    if not url.startswith("sqlite:///"):
+        return
+    path = Path(url.removeprefix("sqlite:///"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA journal_mode=WAL")
 
 
 def stop() -> None:

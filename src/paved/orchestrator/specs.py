@@ -6,7 +6,6 @@ generated once and kept in the secret store).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from paved.catalog.entities import group_entity, service_entities
@@ -30,11 +29,8 @@ def ci_spec(service: ServiceCreate) -> dict[str, Any]:
     }
 
 
-def build_spec(
-    runtime: Runtime, service: ServiceCreate, step: RequestStep, secret: Callable[[str], str]
-) -> dict[str, Any]:
-    """The provider spec of `step`; `secret(ref)` gives the secrets it needs, made on first use."""
-    provider = runtime.providers.get(step.kind)
+def build_spec(runtime: Runtime, service: ServiceCreate, step: RequestStep) -> dict[str, Any]:
+    """The provider spec of `step`, without its secrets (the caller adds `secret_keys`)."""
     repo_url = runtime.repository_url(service.name)
     spec: dict[str, Any]
     if step.kind == "git":
@@ -53,6 +49,4 @@ def build_spec(
     else:
         resource = next(r for r in service.resources if r.resource_name == step.resource)
         spec = {"size": resource.size, **resource.params}
-    for key in provider.secret_keys:
-        spec[key] = secret(secret_ref(step.external_name, key))
     return spec

@@ -87,27 +87,33 @@ def compensate(request_id: str, key: str) -> Outcome:
 def _prepare(
     runtime: Runtime, request_id: str, key: str, state: StepState, *, compensating: bool = False
 ) -> _Prepared | None:
-    with runtime.store.session() as session:
+    """Begin an attempt of the step and build its provider's spec.
+
+    The spec (a template render for the repository) is built before the writing transaction,
+    so no database lock is held while it renders; only its secrets are made inside it.
+    """
+    with runtime.store.reading() as session:
         request = rows.get_request(session, request_id)
         if request.abort_requested and not compensating:
             return None
-        step = rows.start_step(session, request_id, key, state)
+        step = rows.get_step(session, request_id, key)
         service = ServiceCreate.model_validate(request.spec)
-        action = "delete" if compensating else step.action
-        spec = (
-            {}
-            if action == "delete"
-            else specs.build_spec(
-                runtime, service, step, lambda ref: runtime.secrets.get_or_create(session, ref)
-            )
-        )
-        return _Prepared(
-            provider=runtime.providers.get(step.kind),
-            ref=_ref_of(step, service),
-            spec=spec,
-            action=action,
-            size=_size_of(service, step),
-        )
+    action = "delete" if compensating else step.action
+    provider = runtime.providers.get(step.kind)
+    spec = {} if action == "delete" else specs.build_spec(runtime, service, step)
+    with runtime.store.session() as session:
+        rows.start_step(session, request_id, key, state)
+        if action != "delete":
+            for secret in provider.secret_keys:
+                ref = specs.secret_ref(step.external_name, secret)
+                spec[secret] = runtime.secrets.get_or_create(session, ref)
+    return _Prepared(
+        provider=provider,
+        ref=_ref_of(step, service),
+        spec=spec,
+        action=action,
+        size=_size_of(service, step),
+    )
 
 
 def _apply(prepared: _Prepared) -> dict[str, Any]:

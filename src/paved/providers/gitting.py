@@ -173,8 +173,10 @@ def head(repo: Path, branch: str = DEFAULT_BRANCH) -> str | None:
         git_dir=repo,
         check=False,
     )
-    if result.returncode != 0:
+    if result.returncode == 1:  # `--verify --quiet`: the ref does not exist
         return None
+    if result.returncode != 0:
+        raise TemporaryError(f"git rev-parse failed: {_last_line(result.stderr)}")
     return result.stdout.decode().strip() or None
 
 
