@@ -121,12 +121,12 @@ def timeline(body: Body) -> Timeline:
 def sqlite_commit_seconds(
     path: Path, count: int = PROBE_COMMITS, *, dbos_defaults: bool = False
 ) -> list[float]:
-    """INSERT+COMMIT of one row, as the store configures SQLite (WAL, synchronous=NORMAL), or
-    with SQLite's defaults (rollback journal, synchronous=FULL) as DBOS's system database."""
+    """INSERT+COMMIT of one row, as the store configures SQLite (WAL, synchronous=FULL), or
+    with SQLite's defaults (rollback journal, synchronous=FULL) for comparison."""
     conn = sqlite3.connect(path, isolation_level=None)
     pragmas = ["busy_timeout=30000"]
     if not dbos_defaults:
-        pragmas += ["journal_mode=WAL", "synchronous=NORMAL"]
+        pragmas += ["journal_mode=WAL", "synchronous=FULL"]
     try:
         for pragma in pragmas:
             conn.execute(f"PRAGMA {pragma}")
@@ -604,13 +604,13 @@ def probe_commits(backend: str, home: Path, env: dict[str, str]) -> list[float]:
 
 
 def report_dbos_sqlite_commit(home: Path) -> None:
-    """For context: a commit on SQLite's defaults, which DBOS's dbos.sqlite runs with."""
+    """For context: a commit on SQLite's defaults (rollback journal)."""
     timings = sqlite_commit_seconds(home / "dbos-probe.sqlite", 100, dbos_defaults=True)
     for path in home.glob("dbos-probe.sqlite*"):
         path.unlink()
     print(
         "   (for context: a commit with SQLite's defaults, journal_mode=DELETE and "
-        f"synchronous=FULL, as DBOS's dbos.sqlite runs: median {ms(median(timings))})"
+        f"synchronous=FULL: median {ms(median(timings))})"
     )
 
 
@@ -632,7 +632,7 @@ def start_backend(backend: str, servers: Servers, database: str) -> tuple[Path, 
             "(same server; synchronous_commit=on, fsync=on)"
         )
     else:
-        print("store: paved.sqlite (WAL, synchronous=NORMAL) and DBOS's dbos.sqlite under home")
+        print("store: paved.sqlite and DBOS's dbos.sqlite under home (both WAL, synchronous=FULL)")
     return home, env
 
 

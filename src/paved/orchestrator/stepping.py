@@ -87,26 +87,24 @@ def compensate(request_id: str, key: str) -> Outcome:
 def _prepare(
     runtime: Runtime, request_id: str, key: str, state: StepState, *, compensating: bool = False
 ) -> _Prepared | None:
-    """Begin an attempt of the step and build its provider's spec.
+    """Begin an attempt of the step, then build its provider's spec.
 
-    The spec (a template render for the repository) is built before the writing transaction,
-    so no database lock is held while it renders; only its secrets are made inside it.
+    The spec (a template render, for the repository) is built after the writing transaction,
+    so no database lock is held while it renders.
     """
-    with runtime.store.reading() as session:
+    with runtime.store.session() as session:
         request = rows.get_request(session, request_id)
         if request.abort_requested and not compensating:
             return None
-        step = rows.get_step(session, request_id, key)
+        step = rows.start_step(session, request_id, key, state)
         service = ServiceCreate.model_validate(request.spec)
-    action = "delete" if compensating else step.action
-    provider = runtime.providers.get(step.kind)
-    spec = {} if action == "delete" else specs.build_spec(runtime, service, step)
-    with runtime.store.session() as session:
-        rows.start_step(session, request_id, key, state)
-        if action != "delete":
-            for secret in provider.secret_keys:
-                ref = specs.secret_ref(step.external_name, secret)
-                spec[secret] = runtime.secrets.get_or_create(session, ref)
+        action = "delete" if compensating else step.action
+        provider = runtime.providers.get(step.kind)
+        secrets = {
+            name: runtime.secrets.get_or_create(session, specs.secret_ref(step.external_name, name))
+            for name in (provider.secret_keys if action != "delete" else ())
+        }
+    spec = {} if action == "delete" else {**specs.build_spec(runtime, service, step), **secrets}
     return _Prepared(
         provider=provider,
         ref=_ref_of(step, service),
