@@ -603,6 +603,26 @@ def probe_commits(backend: str, home: Path, env: dict[str, str]) -> list[float]:
     return commits
 
 
+def floor_url(backend: str, home: Path, servers: Servers, database: str) -> str:
+    """A fresh DBOS system database of the backend's kind, for `dbos_floor.py`."""
+    if backend == "postgres":
+        return database_url(servers.postgres_admin_url, f"{database}_floor")
+    return f"sqlite:///{home / 'dbos-floor.sqlite'}"
+
+
+def report_dbos_floor(url: str, commits: list[float]) -> None:
+    """DBOS's own cost of one no-op step on the same kind of database, as a ratio too."""
+    script = Path(__file__).with_name("dbos_floor.py")
+    done = subprocess.run(
+        [sys.executable, str(script), url], capture_output=True, text=True, check=True
+    )
+    step = float(done.stdout.strip().splitlines()[-1])
+    print(
+        f"   (DBOS's own floor: a no-op durable step takes {ms(step)} = "
+        f"{step / median(commits):.1f}x one commit, measured in a separate process)"
+    )
+
+
 def report_dbos_sqlite_commit(home: Path) -> None:
     """For context: a commit on SQLite's defaults (rollback journal)."""
     timings = sqlite_commit_seconds(home / "dbos-probe.sqlite", 100, dbos_defaults=True)
@@ -647,12 +667,13 @@ def run_backend(backend: str, servers: Servers, plan: Plan) -> Summary:
             figures = asyncio.run(run_phases(paved, token, plan, backend))
             after = probe_commits(backend, home, env)  # Paved idle, still running
             ratio = report_ratio(figures.per_step, figures.polled_per_step, before, after)
+            report_dbos_floor(floor_url(backend, home, servers, database), before + after)
             if backend == "sqlite":
                 report_dbos_sqlite_commit(home)
             report_log(paved.log)
     finally:
         if backend == "postgres":
-            for name in (database, f"{database}_dbos_sys"):
+            for name in (database, f"{database}_dbos_sys", f"{database}_floor"):
                 statement = "DROP DATABASE IF EXISTS {} WITH (FORCE)"
                 admin_execute(servers.postgres_admin_url, statement, name)
     return Summary(backend, figures.p95, figures.rates, ratio)
