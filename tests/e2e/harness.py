@@ -76,9 +76,11 @@ class PavedProcess:
             except subprocess.TimeoutExpired:
                 self.kill()
 
-    def log(self) -> str:
+    def log(self, tail: int | None = 4000) -> str:
+        """The server's output (stdout and stderr), its last `tail` characters or all of it."""
         path = self.home.parent / "paved.log"
-        return path.read_text(errors="replace")[-4000:] if path.exists() else ""
+        text = path.read_text(errors="replace") if path.exists() else ""
+        return text[-tail:] if tail else text
 
     def client(self, token: str = ADMIN_TOKEN) -> httpx.Client:
         return httpx.Client(

@@ -73,6 +73,20 @@ def test_readme_scenario_on_the_embedded_default(embedded: PavedProcess, tmp_pat
         assert conn.execute("SELECT current_user").fetchone() is not None
     assert redis.Redis.from_url(urls["redis"]).set("payments-api:k", "v")
 
+    passwords = [c["values"]["password"] for c in secrets["data"]]
+    history = subprocess.run(
+        ["git", "-C", str(tmp_path / "clone"), "log", "-p", "--all"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for password in passwords:
+        assert password not in history, "a secret in git history"
+        assert password not in embedded.log(tail=None), "a secret in the server's log"
+        for database in embedded.home.glob("*.sqlite*"):
+            assert password.encode() not in database.read_bytes(), f"a clear secret in {database}"
+        assert password not in created.stdout + created.stderr
+
     deleted = paved_cli(embedded, "service", "delete", "payments-api", "--yes")
     assert deleted.returncode == 0, deleted.stderr
     listed = json.loads(paved_cli(embedded, "service", "list", "-o", "json").stdout)
