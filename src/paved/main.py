@@ -64,8 +64,11 @@ def build_runtime(settings: Settings, store: Store) -> runtime.Runtime:
 
 
 def bootstrap(settings: Settings, store: Store) -> str | None:
-    """First start: an admin (token written to a file only its owner can read) and demo teams."""
-    with store.session() as session:
+    """First start: an admin (token written to a file only its owner can read) and demo teams.
+
+    Many processes may start at once on one database: the first to take the lock does it.
+    """
+    with store.exclusive("bootstrap") as session:
         first_start = not identity.has_admin(session)
         identity.ensure_user(session, "admin", is_admin=True)
         token = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,6 +37,18 @@ class Store:
     def session(self) -> Iterator[Session]:
         """A writing transaction: committed on success, rolled back on any error."""
         with _transient_as_temporary(), self._writers.begin() as session:
+            yield session
+
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[Session]:
+        """A writing transaction that no other process runs under the same `name` at once.
+
+        On PostgreSQL a transaction-scoped advisory lock; SQLite's writers are serialised anyway.
+        """
+        with self.session() as session:
+            if self.engine.dialect.name == "postgresql":
+                key = _MIGRATION_LOCK + zlib.crc32(name.encode())
+                session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
             yield session
 
     @contextmanager
