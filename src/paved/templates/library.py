@@ -125,7 +125,7 @@ def merge_parameter_steps(parameters: Any) -> dict[str, Any]:
 
 
 def _check_schema(schema: Mapping[str, Any], values: Mapping[str, Any]) -> None:
-    import jsonschema  # type: ignore[import-untyped]  # lazily: only validation needs it
+    import jsonschema  # lazily: only validation needs it
 
     validator = jsonschema.Draft7Validator(schema)
     errors = sorted(validator.iter_errors(values), key=lambda e: [str(p) for p in e.absolute_path])
