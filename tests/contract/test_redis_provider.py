@@ -124,6 +124,18 @@ def test_delete_disconnects_the_user(
         client.close()
 
 
+def test_delete_removes_the_service_keys_and_only_those(
+    provider: RedisUserProvider, ref: ResourceRef, spec: dict[str, Any], admin: redis.Redis
+) -> None:
+    provider.create(ref, spec)
+    admin.mset({f"{ref.service}:{i}": i for i in range(2500)})
+    admin.set(f"{ref.service}-other:kept", "1")
+    provider.delete(ref)
+    assert list(admin.scan_iter(match=f"{ref.service}:*")) == []
+    assert admin.get(f"{ref.service}-other:kept") == "1"
+    admin.delete(f"{ref.service}-other:kept")
+
+
 def test_an_unreachable_server_is_a_temporary_error(ref: ResourceRef, spec: dict[str, Any]) -> None:
     provider = RedisUserProvider(lambda: f"redis://default:pw@127.0.0.1:{free_port()}/0")
     with pytest.raises(TemporaryError, match="cannot observe") as caught:

@@ -91,6 +91,7 @@ def test_create_service_end_to_end_and_tear_it_down(
     assert _pg_exists(postgres_admin_url, role) == (False, False)
     admin = redis.Redis.from_url(redis_admin_url)
     assert admin.acl_getuser(values["redis"]["user"]) is None
+    assert admin.get("payments-api:greeting") is None, "the service's keys go with it"
     rules = _git(
         "--git-dir",
         str(settings.git_root / "monitoring.git"),

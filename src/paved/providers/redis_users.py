@@ -95,10 +95,19 @@ class RedisUserProvider:
         return self._ensure(ref, spec)
 
     def delete(self, ref: ResourceRef) -> None:
+        """Remove the user and the keys under its prefix: nothing of the service stays behind."""
         user = user_for(ref.external_name)
         with self._admin("delete", user) as client:
             if client.acl_deluser(user):
                 _save(client)
+            batch: list[str] = []
+            for key in client.scan_iter(match=f"{ref.service}:*", count=1000):
+                batch.append(key)
+                if len(batch) >= 1000:
+                    client.unlink(*batch)
+                    batch.clear()
+            if batch:
+                client.unlink(*batch)
 
     def _ensure(self, ref: ResourceRef, spec: Spec) -> Outputs:
         """Set the user from scratch (`reset` first), so the result is exactly the spec."""
