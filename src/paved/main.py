@@ -41,7 +41,7 @@ def build_runtime(settings: Settings, store: Store) -> runtime.Runtime:
     """Everything a workflow needs, wired once."""
     git_root = settings.git_root
     git_root.mkdir(parents=True, exist_ok=True)
-    git = GitRepoProvider(git_root)
+    git = GitRepoProvider(git_root, url_for=lambda name: f"{settings.base_url}/git/{name}.git")
     registry = ProviderRegistry(
         [
             git,

@@ -60,8 +60,11 @@ def test_readme_scenario_on_the_embedded_default(embedded: PavedProcess, tmp_pat
         assert step in created.stdout
     shown = json.loads(paved_cli(embedded, "service", "show", "payments-api", "-o", "json").stdout)
     assert shown["state"] == "active"
+    token = (embedded.home / "admin-token").read_text().strip()
+    header = f"http.extraHeader=Authorization: Bearer {token}"
     subprocess.run(
-        ["git", "clone", "-q", shown["repository_url"], str(tmp_path / "clone")], check=True
+        ["git", "-c", header, "clone", "-q", shown["repository_url"], str(tmp_path / "clone")],
+        check=True,
     )
     assert (tmp_path / "clone" / "catalog-info.yaml").is_file()
 

@@ -61,8 +61,10 @@ def test_create_service_end_to_end_and_tear_it_down(
 
     service = api.get("/api/v1/services/payments-api").json()
     assert service["state"] == "active"
+    assert service["repository_url"] == f"{settings.base_url}/git/payments-api.git"
+    repository = next(r for r in service["resources"] if r["type"] == "git")
     clone = tmp_path / "clone"
-    _git("clone", "--quiet", service["repository_url"], str(clone))
+    _git("clone", "--quiet", repository["outputs"]["path"], str(clone))
     for path in ("catalog-info.yaml", "CODEOWNERS", ".github/workflows/ci.yml", "pyproject.toml"):
         assert (clone / path).is_file(), path
     assert _git("rev-list", "--count", "HEAD", cwd=clone).strip() == "1"

@@ -6,7 +6,7 @@ from fastapi import APIRouter, FastAPI
 
 from paved import __version__
 from paved.api import errors
-from paved.api.routes import health, requests, services, teams
+from paved.api.routes import git, health, requests, services, teams
 from paved.core.settings import Settings
 from paved.store.db import Store
 
@@ -29,5 +29,6 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
         v1.include_router(router)
     app.include_router(v1)
     app.include_router(health.router)
+    app.include_router(git.router)
     errors.install(app)
     return app

@@ -74,7 +74,11 @@ class Settings(BaseSettings):
 
     @property
     def base_url(self) -> str:
-        return self.public_url or f"http://{self.host}:{self.port}"
+        """Where users reach Paved: `public_url`, or the address `paved up` listens on."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host  # noqa: S104
+        return f"http://{host}:{self.port}"
 
     @property
     def admin_token_file(self) -> Path:
