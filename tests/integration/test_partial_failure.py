@@ -95,6 +95,9 @@ def test_abort_removes_everything_created_before_the_failure(
 ) -> None:
     failed = _fail_at_database(failing_api)
     assert (settings.git_root / "orders.git").exists()
+    teardown = failing_api.delete("/api/v1/services/orders")
+    assert teardown.status_code == 409, "a failed create is retried or aborted, not torn down"
+    assert "abort" in teardown.json()["detail"]
 
     aborted = failing_api.post(f"/api/v1/requests/{failed['id']}/abort")
     assert aborted.status_code == 202, aborted.text

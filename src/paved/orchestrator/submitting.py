@@ -93,17 +93,26 @@ def submit_delete(principal: Principal, name: str) -> RequestPublic:
         service = services.get_service(session, name, lock=True)
         if not principal.is_member(service.team):
             raise NotAllowedError(f"{principal.user} is not a member of team {service.team}")
-        if service.state in (ServiceState.provisioning, ServiceState.deleting):
-            raise ConflictError(
-                f"service {name} is {service.state}; wait for request {service.request_id} "
-                "to finish, or abort it"
-            )
+        _check_deletable(name, ServiceState(service.state), service.request_id)
         spec = ServiceCreate.model_validate(service.spec)
         _insert(session, request_id, RequestKind.delete_service, spec, principal.user)
         service.state = ServiceState.deleting.value
         service.request_id = request_id
     _enqueue(workflows.apply_request_workflow, run_id_for(request_id), request_id)
     return read_request(request_id)
+
+
+_BUSY = {
+    ServiceState.provisioning: "is being created by request {r}: wait for it, or abort it",
+    ServiceState.failed: "failed to be created (request {r}): retry that request, or abort it "
+    "to remove what it made",
+    ServiceState.deleting: "is being deleted by request {r}; if that failed, retry it",
+}
+
+
+def _check_deletable(name: str, state: ServiceState, request_id: str | None) -> None:
+    if state in _BUSY:
+        raise ConflictError(f"service {name} " + _BUSY[state].format(r=request_id))
 
 
 def retry(principal: Principal, request_id: str) -> RequestPublic:
