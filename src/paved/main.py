@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -91,13 +92,31 @@ def _write_private(path: os.PathLike[str], content: str) -> None:
         handle.write(content + "\n")
 
 
-def start_orchestrator(settings: Settings, store: Store) -> None:
-    """Start DBOS (it must not run on the event loop's thread) and resume unfinished requests."""
+RECOVERY_INTERVAL = 30.0
+
+
+def start_orchestrator(settings: Settings, store: Store, stopping: threading.Event) -> None:
+    """Start DBOS (it must not run on the event loop's thread), resume unfinished requests now,
+    and keep sweeping for any whose run could not be queued."""
     scaffolding.preload()
     runtime.start(build_runtime(settings, store))
-    recovered = submitting.recover()
+    _recover()
+    threading.Thread(target=_sweep, args=(stopping,), name="paved-recovery", daemon=True).start()
+
+
+def _sweep(stopping: threading.Event) -> None:
+    while not stopping.wait(RECOVERY_INTERVAL):
+        _recover()
+
+
+def _recover() -> None:
+    try:
+        recovered = submitting.recover()
+    except Exception:
+        log.warning("recovery sweep failed", exc_info=True)
+        return
     if recovered:
-        log.info("resumed %d unfinished requests", recovered)
+        log.info("queued %d unfinished requests", recovered)
 
 
 def create_application(settings: Settings | None = None) -> FastAPI:
@@ -110,10 +129,12 @@ def create_application(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        await run_in_threadpool(start_orchestrator, settings, store)
+        stopping = threading.Event()
+        await run_in_threadpool(start_orchestrator, settings, store, stopping)
         try:
             yield
         finally:
+            stopping.set()
             await run_in_threadpool(runtime.stop)
             store.dispose()
 

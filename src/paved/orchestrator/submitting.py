@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable
 
 from dbos import DBOS, SetWorkflowID
@@ -27,6 +28,7 @@ from paved.store.db import Session
 from paved.store.identity import Principal
 from paved.store.models import Request
 
+log = logging.getLogger(__name__)
 _RUNNING = {RequestState.accepted, RequestState.running, RequestState.rolling_back}
 
 
@@ -218,8 +220,12 @@ def _enqueue_pending(request_id: str) -> None:
 
 
 def _enqueue(workflow: Callable[[str], str], run_id: RunId, request_id: str) -> None:
-    with SetWorkflowID(run_id):
-        queue().enqueue(workflow, request_id)
+    """Queue the run; if that fails, the request is stored all the same and `recover` queues it."""
+    try:
+        with SetWorkflowID(run_id):
+            queue().enqueue(workflow, request_id)
+    except Exception:
+        log.warning("could not queue %s yet; the recovery sweep will", run_id, exc_info=True)
 
 
 def _fingerprint(operation: str, body: object) -> str:
