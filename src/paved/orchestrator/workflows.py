@@ -39,7 +39,7 @@ def _guarded(func: Callable[[str, str], str], request_id: str, key: str) -> str:
     error = ""
     try:
         outcome = str(DBOS.run_step(_retrying(func.__name__), func, request_id, key))
-    except Exception as err:
+    except Exception as err:  # exhausted retries (DBOSMaxStepRetriesExceeded) or a bug
         outcome, error = "failed", _describe(err)
     if outcome == "failed":
         _once(transitions.fail, request_id, key, error)
