@@ -9,7 +9,6 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import httpx
 
@@ -97,16 +96,3 @@ class PavedProcess:
         point = marker.read_text()
         marker.unlink()
         return point
-
-
-def wait_for_state(
-    client: httpx.Client, request_id: str, states: set[str], timeout: float = 90
-) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while True:
-        body: dict[str, Any] = client.get(f"/api/v1/requests/{request_id}").json()
-        if body["state"] in states:
-            return body
-        if time.monotonic() > deadline:
-            raise AssertionError(f"request {request_id} stuck in {body['state']}: {body}")
-        time.sleep(0.1)

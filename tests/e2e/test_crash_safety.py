@@ -13,7 +13,8 @@ import redis
 
 from paved.providers.postgres import identifier_for
 from paved.providers.redis_users import user_for
-from tests.e2e.harness import PavedProcess, wait_for_state
+from tests.e2e.harness import PavedProcess
+from tests.waiting import wait_for_state
 
 PAUSE_POINTS = ["git", "postgres", "redis", "ci", "monitoring", "catalog"]
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.e2e.harness import ADMIN_TOKEN, PavedProcess, wait_for_state
+from tests.e2e.harness import ADMIN_TOKEN, PavedProcess
+from tests.waiting import wait_for_state
 
 
 def _git(

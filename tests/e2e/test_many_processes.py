@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from tests.e2e.harness import ADMIN_TOKEN, PavedProcess, wait_for_state
+from tests.e2e.harness import ADMIN_TOKEN, PavedProcess
+from tests.waiting import wait_for_state
 
 
 def test_two_processes_on_one_postgres_serve_and_work_the_same_requests(

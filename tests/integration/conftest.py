@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,6 @@ from paved.core.settings import Settings
 from paved.main import create_application
 
 ADMIN_TOKEN = "paved_test_admin_token"
-FINAL = {"succeeded", "failed", "rolled_back"}
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -62,20 +60,6 @@ def api(settings: Settings) -> Iterator[TestClient]:
         create_application(settings), headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}
     ) as client:
         yield client
-
-
-def wait_for(
-    client: TestClient, request_id: str, states: set[str] = FINAL, timeout: float = 60
-) -> dict[str, Any]:
-    """Poll a request until it reaches one of `states`."""
-    deadline = time.monotonic() + timeout
-    while True:
-        body: dict[str, Any] = client.get(f"/api/v1/requests/{request_id}").json()
-        if body["state"] in states:
-            return body
-        if time.monotonic() > deadline:
-            raise AssertionError(f"request {request_id} stuck in {body['state']}: {body}")
-        time.sleep(0.1)
 
 
 def service_body(name: str, *resources: str, **extra: Any) -> dict[str, Any]:

@@ -92,3 +92,10 @@ def test_non_admin_cannot_create_teams_or_tokens_for_others(api: TestClient) -> 
     assert api.post("/api/v1/users/alice/tokens", json={}, headers=bob).status_code == 403
     member = api.post("/api/v1/teams/checkout/members", json={"user": "eve"}, headers=bob)
     assert member.status_code == 403
+
+
+@pytest.mark.parametrize("limit", ["0", "-9223372036854775809", "501", "many"])
+def test_a_bad_limit_is_422_naming_it(api: TestClient, limit: str) -> None:
+    response = api.get("/api/v1/requests", params={"limit": limit})
+    assert response.status_code == 422
+    assert [p["name"] for p in response.json()["invalid-params"]] == ["limit"]

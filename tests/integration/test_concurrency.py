@@ -11,7 +11,8 @@ from typing import Any
 import httpx
 from fastapi.testclient import TestClient
 
-from tests.integration.conftest import service_body, wait_for
+from tests.integration.conftest import service_body
+from tests.waiting import wait_for_state
 
 
 def _all_at_once(count: int, call: Callable[[int], httpx.Response]) -> list[httpx.Response]:
@@ -30,7 +31,7 @@ def test_twenty_different_services_at_once_all_succeed(api: TestClient) -> None:
         20, lambda i: api.post("/api/v1/services", json=service_body(f"svc-{i:02d}", "postgres"))
     )
     assert [r.status_code for r in responses] == [202] * 20
-    finals = [wait_for(api, r.json()["id"], timeout=120) for r in responses]
+    finals = [wait_for_state(api, r.json()["id"], timeout=120) for r in responses]
     failures = [(f["failed_step"], f["error"]) for f in finals if f["state"] != "succeeded"]
     assert failures == []
     listed = api.get("/api/v1/services").json()
@@ -44,7 +45,7 @@ def test_two_creates_of_one_name_make_one_service(api: TestClient) -> None:
     assert conflict.headers["content-type"] == "application/problem+json"
     assert conflict.json()["invalid-params"][0]["name"] == "name"
     accepted = next(r for r in responses if r.status_code == 202)
-    assert wait_for(api, accepted.json()["id"])["state"] == "succeeded"
+    assert wait_for_state(api, accepted.json()["id"])["state"] == "succeeded"
 
 
 def test_fifty_creates_with_one_idempotency_key_make_one_request(api: TestClient) -> None:
@@ -57,7 +58,7 @@ def test_fifty_creates_with_one_idempotency_key_make_one_request(api: TestClient
     ids = {r.json()["id"] for r in responses if r.status_code == 202}
     assert len(ids) == 1
     (request_id,) = ids
-    assert wait_for(api, request_id)["state"] == "succeeded"
+    assert wait_for_state(api, request_id)["state"] == "succeeded"
     requests: dict[str, Any] = api.get("/api/v1/requests", params={"service": "once"}).json()
     assert [r["id"] for r in requests["data"]] == [request_id]
 

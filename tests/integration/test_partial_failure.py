@@ -16,7 +16,8 @@ from fastapi.testclient import TestClient
 from paved.core.settings import Settings
 from paved.main import create_application
 from paved.providers.embedded.postgres_cluster import EmbeddedPostgres
-from tests.integration.conftest import ADMIN_TOKEN, service_body, wait_for
+from tests.integration.conftest import ADMIN_TOKEN, service_body
+from tests.waiting import wait_for_state
 
 
 @pytest.fixture
@@ -45,7 +46,7 @@ def failing_api(
 def _fail_at_database(api: TestClient) -> dict[str, object]:
     created = api.post("/api/v1/services", json=service_body("orders", "postgres", "redis"))
     assert created.status_code == 202, created.text
-    failed = wait_for(api, created.json()["id"])
+    failed = wait_for_state(api, created.json()["id"])
     assert failed["state"] == "failed"
     assert failed["failed_step"] == "postgres:postgres"
     steps = {s["key"]: s for s in failed["steps"]}
@@ -77,7 +78,7 @@ def test_retry_continues_from_the_failed_step(
 
     retried = failing_api.post(f"/api/v1/requests/{failed['id']}/retry")
     assert retried.status_code == 202, retried.text
-    done = wait_for(failing_api, str(failed["id"]))
+    done = wait_for_state(failing_api, str(failed["id"]))
     assert done["state"] == "succeeded", done
     steps = {s["key"]: s for s in done["steps"]}
     assert steps["git:repository"]["attempts"] == 1
@@ -101,7 +102,7 @@ def test_abort_removes_everything_created_before_the_failure(
 
     aborted = failing_api.post(f"/api/v1/requests/{failed['id']}/abort")
     assert aborted.status_code == 202, aborted.text
-    done = wait_for(failing_api, str(failed["id"]))
+    done = wait_for_state(failing_api, str(failed["id"]))
     assert done["state"] == "rolled_back", done
     states = {s["key"]: s["state"] for s in done["steps"]}
     assert states["git:repository"] == "compensated"

@@ -12,7 +12,8 @@ import redis
 from fastapi.testclient import TestClient
 
 from paved.core.settings import Settings
-from tests.integration.conftest import service_body, wait_for
+from tests.integration.conftest import service_body
+from tests.waiting import wait_for_state
 
 STEP_KEYS = [
     "git:repository",
@@ -54,7 +55,7 @@ def test_create_service_end_to_end_and_tear_it_down(
     request_id = created.json()["id"]
     assert created.headers["location"] == f"/api/v1/requests/{request_id}"
 
-    done = wait_for(api, request_id)
+    done = wait_for_state(api, request_id)
     assert done["state"] == "succeeded", done
     assert [s["key"] for s in done["steps"]] == STEP_KEYS
     assert {(s["state"], s["attempts"]) for s in done["steps"]} == {("succeeded", 1)}
@@ -85,7 +86,7 @@ def test_create_service_end_to_end_and_tear_it_down(
 
     teardown = api.delete("/api/v1/services/payments-api")
     assert teardown.status_code == 202, teardown.text
-    gone = wait_for(api, teardown.json()["id"])
+    gone = wait_for_state(api, teardown.json()["id"])
     assert gone["state"] == "succeeded", gone
     assert api.get("/api/v1/services/payments-api").status_code == 404
     assert not (settings.git_root / "payments-api.git").exists()
@@ -119,7 +120,7 @@ def _assert_no_secret_in(api: TestClient, request_id: str, secrets: list[str]) -
 
 def test_credentials_are_for_the_owning_team_only(api: TestClient) -> None:
     created = api.post("/api/v1/services", json=service_body("ledger", "redis")).json()
-    assert wait_for(api, created["id"])["state"] == "succeeded"
+    assert wait_for_state(api, created["id"])["state"] == "succeeded"
     api.post("/api/v1/teams", json={"name": "search"})
     api.post("/api/v1/teams/search/members", json={"user": "carol", "role": "member"})
     carol = _token_for(api, "carol")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Annotated
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
@@ -27,12 +28,12 @@ def read_requests(
     _principal: CurrentPrincipal,
     service: str | None = None,
     state: RequestState | None = None,
-    limit: int = 50,
+    limit: Annotated[int, Query(ge=1, le=500, description="at most this many, newest first")] = 50,
 ) -> RequestsPublic:
     """List requests, newest first."""
     with store.reading() as session:
         found = rows.list_requests(
-            session, service=service, state=state.value if state else None, limit=min(limit, 500)
+            session, service=service, state=state.value if state else None, limit=limit
         )
         data = [rows.to_public(session, r) for r in found]
     return RequestsPublic(data=data, count=len(data))
