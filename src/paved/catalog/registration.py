@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from paved.catalog.entities import NAMESPACE, entity_ref
-from paved.core.errors import NotFoundError
 from paved.providers.base import MISSING, Observation, Outputs, ResourceRef, Spec
 from paved.store import catalog as rows
 from paved.store.db import Store
@@ -70,13 +69,6 @@ class CatalogProvider:
     def delete(self, ref: ResourceRef) -> None:
         with self._store.session() as session:
             rows.delete_from(session, service_source(ref.service))
-
-    def entity(self, ref: str) -> dict[str, Any]:
-        with self._store.reading() as session:
-            row = rows.get_entity(session, ref)
-            if row is None:
-                raise NotFoundError(f"entity {ref!r} is not in the catalog")
-            return dict(row.entity)
 
 
 def _outputs(wanted: dict[str, Any]) -> Outputs:

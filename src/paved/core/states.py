@@ -23,10 +23,6 @@ class RequestState(StrEnum):
     def colour(self) -> str:
         return _REQUEST_COLOURS[self]
 
-    @property
-    def is_final(self) -> bool:
-        return self in (RequestState.succeeded, RequestState.rolled_back)
-
 
 _REQUEST_COLOURS = {
     RequestState.accepted: "grey",
@@ -83,7 +79,6 @@ class ServiceState(StrEnum):
     active = "active"
     failed = "failed"
     deleting = "deleting"
-    deleted = "deleted"
 
 
 class TeamRole(StrEnum):
@@ -91,13 +86,3 @@ class TeamRole(StrEnum):
 
     member = "member"
     lead = "lead"
-
-
-class Reason(StrEnum):
-    """Why a step failed: a fixed list, as in Crossplane's conditions."""
-
-    cannot_observe = "CannotObserve"
-    cannot_create = "CannotCreate"
-    cannot_update = "CannotUpdate"
-    cannot_delete = "CannotDelete"
-    unavailable = "Unavailable"

@@ -32,6 +32,3 @@ class ProviderRegistry:
             close = getattr(provider, "close", None)
             if close is not None:
                 close()
-
-    def __contains__(self, kind: object) -> bool:
-        return kind in self._providers

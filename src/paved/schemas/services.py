@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from paved.core.ids import DNS_LABEL_MAX, is_dns_label
+from paved.core.ids import DNS_LABEL_MAX
 
 DnsLabel = Annotated[
     str,
@@ -114,8 +114,3 @@ class CredentialsPublic(BaseModel):
 
     service: str
     data: list[Credential]
-
-
-def check_name(value: str) -> bool:
-    """Re-exported for callers that validate names outside a model."""
-    return is_dns_label(value)

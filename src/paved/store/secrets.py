@@ -12,7 +12,7 @@ import secrets as random
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from paved.core.errors import UnavailableError
@@ -69,7 +69,3 @@ class SecretBox:
 
     def delete_prefix(self, session: Session, prefix: str) -> None:
         session.execute(delete(Secret).where(Secret.ref.startswith(prefix, autoescape=True)))
-
-    def refs(self, session: Session, prefix: str) -> list[str]:
-        query = select(Secret.ref).where(Secret.ref.startswith(prefix, autoescape=True))
-        return list(session.scalars(query))
