@@ -9,7 +9,7 @@ import typer
 
 from paved.cli import client_from
 from paved.cli.output import OutputFormat, OutputOption, emit, request_view, requests_table
-from paved.cli.watching import announce, follow
+from paved.cli.watching import follow, track
 from paved.core.states import RequestState
 from paved.schemas.requests import RequestPublic
 
@@ -66,10 +66,7 @@ def retry_request(
     """Retry a failed request from its failed step; steps already done are not redone."""
     with client_from(ctx) as client:
         request = client.retry_request(request_id)
-        if no_wait:
-            announce(request, output)
-            return
-        follow(client, request, output, settled_after=_failed_at(request))
+        track(client, request, output, no_wait=no_wait, settled_after=_failed_at(request))
 
 
 @app.command("abort")
@@ -85,13 +82,11 @@ def abort_request(
     """
     with client_from(ctx) as client:
         request = client.abort_request(request_id)
-        if no_wait:
-            announce(request, output)
-            return
-        follow(
+        track(
             client,
             request,
             output,
+            no_wait=no_wait,
             success=RequestState.rolled_back,
             settled_after=_failed_at(request),
         )

@@ -20,8 +20,7 @@ from paved.cli.output import (
     service_view,
     services_table,
 )
-from paved.cli.watching import announce, follow
-from paved.core.states import RequestState
+from paved.cli.watching import track
 from paved.schemas.services import ResourceSpec, ServiceCreate
 
 app = typer.Typer(help="Create, inspect and delete services.", no_args_is_help=True)
@@ -159,10 +158,7 @@ def create_service(
     )
     with client_from(ctx) as client:
         request = client.create_service(spec, idempotency_key=idempotency_key)
-        if no_wait:
-            announce(request, output)
-            return
-        follow(client, request, output)
+        track(client, request, output, no_wait=no_wait)
 
 
 @app.command("list")
@@ -198,11 +194,7 @@ def delete_service(
     if not yes:
         typer.confirm(f"Delete service {name} and all its resources?", abort=True)
     with client_from(ctx) as client:
-        request = client.delete_service(name)
-        if no_wait:
-            announce(request, output)
-            return
-        follow(client, request, output, success=RequestState.succeeded)
+        track(client, client.delete_service(name), output, no_wait=no_wait)
 
 
 @app.command("credentials")

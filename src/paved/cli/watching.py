@@ -35,6 +35,22 @@ def announce(request: RequestPublic, output: OutputFormat) -> None:
     note(f"follow it with: paved request watch {request.id}")
 
 
+def track(
+    client: PavedClient,
+    request: RequestPublic,
+    output: OutputFormat,
+    *,
+    no_wait: bool,
+    success: RequestState = RequestState.succeeded,
+    settled_after: datetime | None = None,
+) -> None:
+    """After a change is accepted: announce it (`--no-wait`), or follow it until it settles."""
+    if no_wait:
+        announce(request, output)
+        return
+    follow(client, request, output, success=success, settled_after=settled_after)
+
+
 def follow(
     client: PavedClient,
     request: RequestPublic,
