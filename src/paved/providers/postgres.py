@@ -17,10 +17,11 @@ from urllib.parse import quote
 import psycopg
 from psycopg import sql
 
-from paved.core.errors import PermanentError, TemporaryError, UnavailableError
+from paved.core.errors import PermanentError, TemporaryError
 from paved.core.settings import Settings
 from paved.providers.base import Observation, Outputs, ResourceRef, Spec
 from paved.providers.embedded.postgres_cluster import EmbeddedPostgres
+from paved.providers.servers import AdminServer, url_host
 
 SIZES = {"small": 20, "medium": 50, "large": 100, "xlarge": 200}
 MAX_IDENTIFIER = 63
@@ -57,9 +58,7 @@ def connection_url(outputs: Outputs, password: str) -> str:
     host, port = str(outputs["host"]), outputs["port"]
     if host.startswith("/"):
         return f"postgresql://{user}:{secret}@/{database}?host={quote(host, safe='')}&port={port}"
-    if ":" in host:
-        host = f"[{host}]"
-    return f"postgresql://{user}:{secret}@{host}:{port}/{database}"
+    return f"postgresql://{user}:{secret}@{url_host(host)}:{port}/{database}"
 
 
 @dataclass(frozen=True)
@@ -71,7 +70,7 @@ class _State:
     role_connect: bool
 
 
-class PostgresProvider:
+class PostgresProvider(AdminServer):
     """Roles and databases on the server that `admin_url()` names (a superuser, or a role with
     CREATEROLE and CREATEDB). `admin_url` is called lazily, so it may start an embedded cluster;
     `available` (optional) raises `UnavailableError` when no server can be had."""
@@ -88,18 +87,8 @@ class PostgresProvider:
         on_close: Callable[[], None] | None = None,
     ) -> None:
         """`on_close` stops what the provider started (an embedded server) when Paved stops."""
-        self._admin_url = admin_url
-        self._available = available
-        self._on_close = on_close
+        super().__init__(admin_url, available, on_close)
         self._connect_timeout = connect_timeout
-
-    def check_available(self) -> None:
-        if self._available is not None:
-            self._available()
-
-    def close(self) -> None:
-        if self._on_close is not None:
-            self._on_close()
 
     def observe(self, ref: ResourceRef, spec: Spec) -> Observation:
         name = identifier_for(ref.external_name)
@@ -168,10 +157,7 @@ class PostgresProvider:
     @contextlib.contextmanager
     def _admin(self, action: str, name: str) -> Iterator[Connection]:
         """An autocommit connection as the admin; psycopg errors become provider errors."""
-        try:
-            url = self._admin_url()
-        except UnavailableError as err:
-            raise PermanentError(str(err)) from err
+        url = self._admin_url()
         url = url.replace("postgresql+psycopg://", "postgresql://", 1)
         try:
             conn = psycopg.connect(url, autocommit=True, connect_timeout=self._connect_timeout)

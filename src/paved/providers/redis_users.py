@@ -20,10 +20,11 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 
-from paved.core.errors import PermanentError, TemporaryError, UnavailableError
+from paved.core.errors import PermanentError, TemporaryError
 from paved.core.settings import Settings
 from paved.providers.base import Observation, Outputs, ResourceRef, Spec
 from paved.providers.embedded.redis_server import EmbeddedRedis
+from paved.providers.servers import AdminServer, url_host
 
 COMMAND_RULES = ("+@all", "-@admin", "-@dangerous")
 TIMEOUT = 3.0
@@ -38,13 +39,11 @@ def user_for(external_name: str) -> str:
 def connection_url(outputs: Outputs, password: str) -> str:
     """The redis:// URL an application uses, from a resource's outputs and its password."""
     user, secret = quote(str(outputs["user"]), safe=""), quote(password, safe="")
-    host = str(outputs["host"])
-    if ":" in host:
-        host = f"[{host}]"
+    host = url_host(str(outputs["host"]))
     return f"redis://{user}:{secret}@{host}:{outputs['port']}/0"
 
 
-class RedisUserProvider:
+class RedisUserProvider(AdminServer):
     """ACL users on the server that `admin_url()` names (a user allowed to run ACL commands).
     `admin_url` is called lazily, so it may start an embedded server; `available` (optional)
     raises `UnavailableError` when no server can be had."""
@@ -61,18 +60,8 @@ class RedisUserProvider:
         on_close: Callable[[], None] | None = None,
     ) -> None:
         """`on_close` stops what the provider started (an embedded server) when Paved stops."""
-        self._admin_url = admin_url
-        self._available = available
-        self._on_close = on_close
+        super().__init__(admin_url, available, on_close)
         self._timeout = timeout
-
-    def check_available(self) -> None:
-        if self._available is not None:
-            self._available()
-
-    def close(self) -> None:
-        if self._on_close is not None:
-            self._on_close()
 
     def observe(self, ref: ResourceRef, spec: Spec) -> Observation:
         user, password = user_for(ref.external_name), _password(spec)
@@ -129,10 +118,7 @@ class RedisUserProvider:
     @contextlib.contextmanager
     def _admin(self, action: str, user: str) -> Iterator[redis.Redis]:
         """A client as the admin; redis errors become provider errors."""
-        try:
-            url = self._admin_url()
-        except UnavailableError as err:
-            raise PermanentError(str(err)) from err
+        url = self._admin_url()
         client = redis.Redis.from_url(
             url,
             socket_connect_timeout=self._timeout,
