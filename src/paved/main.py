@@ -16,6 +16,7 @@ from paved.catalog.registration import CatalogProvider
 from paved.core.settings import Settings
 from paved.core.states import TeamRole
 from paved.orchestrator import runtime, submitting
+from paved.portal.app import install as install_portal
 from paved.providers.ci_pipelines import CiPipelineProvider
 from paved.providers.git_repos import GitRepoProvider
 from paved.providers.monitoring import MonitoringProvider
@@ -139,5 +140,6 @@ def create_application(settings: Settings | None = None) -> FastAPI:
             store.dispose()
 
     app = create_app(settings, store)
+    install_portal(app)
     app.router.lifespan_context = lifespan
     return app

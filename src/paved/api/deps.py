@@ -9,7 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from paved.core.errors import NotAllowedError, NotAuthenticatedError
 from paved.core.settings import Settings
-from paved.store import identity
+from paved.store import identity, sessions
 from paved.store.db import Store
 from paved.store.identity import Principal
 
@@ -30,11 +30,18 @@ StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
+_SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
 def current_principal(
+    request: Request,
     store: StoreDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    """The caller, from the bearer token; 401 without a known one."""
+    """The caller, from the bearer token (or the portal's session cookie); 401 without one."""
+    cookie = request.cookies.get(sessions.COOKIE)
+    if credentials is None and cookie:
+        return _session_principal(store, cookie, request)
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise NotAuthenticatedError(
             "an API token is required: send 'Authorization: Bearer <token>'"
@@ -44,6 +51,22 @@ def current_principal(
     if principal is None:
         raise NotAuthenticatedError("the API token is not known (revoked or mistyped)")
     return principal
+
+
+def _session_principal(store: Store, cookie: str, request: Request) -> Principal:
+    """A browser signed in to the portal; a change must echo the session's CSRF token."""
+    with store.reading() as session:
+        found = sessions.find_session(session, cookie)
+    if found is None:
+        raise NotAuthenticatedError("the portal session has ended: sign in again")
+    unsafe = request.method not in _SAFE_METHODS
+    if unsafe and not sessions.csrf_matches(
+        found.csrf_token, request.headers.get(sessions.CSRF_HEADER)
+    ):
+        raise NotAllowedError(
+            f"a change made with the portal's cookie needs its {sessions.CSRF_HEADER} header"
+        )
+    return found.principal
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -176,3 +176,28 @@ class CatalogEntity(Base):
 
 
 Index("ix_request_steps_position", RequestStep.request_id, RequestStep.position)
+
+
+class PortalSession(Base):
+    """A signed-in portal session: the cookie holds a random id, the store only its hash."""
+
+    __tablename__ = "portal_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user: Mapped[str] = mapped_column(ForeignKey("users.name", ondelete="CASCADE"), index=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id", ondelete="CASCADE"))
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class FrictionReport(Base):
+    """A one-line complaint about the platform, with the page it came from."""
+
+    __tablename__ = "friction_reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user: Mapped[str] = mapped_column(String(63))
+    page: Mapped[str] = mapped_column(String(500))
+    text: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
