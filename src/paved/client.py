@@ -19,6 +19,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from paved.core.states import RequestState, TeamRole
+from paved.schemas.policy import Reason
 from paved.schemas.problems import InvalidParam, Problem
 from paved.schemas.requests import RequestPublic, RequestsPublic
 from paved.schemas.services import CredentialsPublic, ServiceCreate, ServicePublic, ServicesPublic
@@ -56,15 +57,19 @@ class ApiError(ClientError):
         title: str,
         detail: str = "",
         invalid_params: list[InvalidParam] | None = None,
+        reasons: list[Reason] | None = None,
     ) -> None:
         self.title = title
         self.detail = detail
         self.invalid_params = list(invalid_params or [])
+        self.reasons = list(reasons or [])
         super().__init__(_problem_line(status, title, detail, self.invalid_params), status=status)
 
     @classmethod
     def from_problem(cls, problem: Problem) -> ApiError:
-        return cls(problem.status, problem.title, problem.detail, problem.invalid_params)
+        return cls(
+            problem.status, problem.title, problem.detail, problem.invalid_params, problem.reasons
+        )
 
     @classmethod
     def from_response(cls, response: httpx.Response) -> ApiError:
@@ -119,12 +124,12 @@ def parse_sse(lines: Iterable[str]) -> Iterator[ServerSentEvent]:
 
 
 def is_settled(request: RequestPublic, *, after: datetime | None = None) -> bool:
-    """True when the request will not move on by itself: succeeded, rolled back or failed.
+    """True when the request will not move on by itself: it ended, or it failed.
 
     With `after`, a failure counts only if it is newer (a retry or abort just sent may not have
     moved the request yet).
     """
-    if request.state in (RequestState.succeeded, RequestState.rolled_back):
+    if RequestState(request.state).is_final:
         return True
     return request.state == RequestState.failed and (after is None or request.updated_at > after)
 

@@ -71,7 +71,9 @@ def warn(message: str) -> None:
 
 
 def error_line(err: BaseException) -> str:
-    """The one line printed for an error at the CLI's edge."""
+    """The one line printed for an error at the CLI's edge (one per reason when policy denied)."""
+    if isinstance(err, ApiError) and err.reasons:
+        return "\n".join(f"denied: {r.message}  [policy: {r.rule}]" for r in err.reasons)
     line = " ".join(f"error: {err}".split())
     if isinstance(err, ApiError) and err.status == 401:
         line += " — pass --token or set PAVED_TOKEN"

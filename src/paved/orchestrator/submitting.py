@@ -11,18 +11,27 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
 
 from dbos import DBOS, SetWorkflowID
 
-from paved.core.errors import ConflictError, InputError, NotAllowedError, PavedError
+from paved.core.errors import (
+    ConflictError,
+    InputError,
+    NotAllowedError,
+    PavedError,
+    PolicyDeniedError,
+)
 from paved.core.ids import RunId, new_request_id, run_id_for
 from paved.core.states import RequestKind, RequestState, ServiceState
-from paved.orchestrator import workflows
+from paved.orchestrator import guarding, workflows
 from paved.orchestrator.planning import SERVICE_KINDS, plan_create, plan_delete
 from paved.orchestrator.runtime import current, queue
+from paved.schemas.policy import Approver, Outcome, PolicyEvaluation
 from paved.schemas.requests import RequestPublic
 from paved.schemas.services import ServiceCreate
-from paved.store import idempotency, identity, services
+from paved.store import approvals, audit, idempotency, identity, services
 from paved.store import requests as rows
 from paved.store.db import Session
 from paved.store.identity import Principal
@@ -61,7 +70,8 @@ def validate_create(principal: Principal, spec: ServiceCreate) -> ServiceCreate:
 def submit_create(
     principal: Principal, spec: ServiceCreate, idempotency_key: str | None = None
 ) -> RequestPublic:
-    """Accept a create-service request and queue its workflow."""
+    """Accept a create-service request: decide it by policy, store it, and queue its workflow
+    (or, if policy wants an approval, leave it waiting for one)."""
     spec = validate_create(principal, spec)
     fingerprint = _fingerprint("create_service", spec.model_dump(mode="json"))
     runtime = current()
@@ -74,17 +84,88 @@ def submit_create(
     request_id = new_request_id()
     try:
         with runtime.store.session() as session:
-            services.insert_service(session, spec, request_id)
-            _insert(session, request_id, RequestKind.create_service, spec, principal.user)
+            waiting = _decide_and_insert(session, principal, spec, request_id)
             if idempotency_key:
                 idempotency.bind(session, principal.user, idempotency_key, request_id)
-    except PavedError:
-        if idempotency_key:
-            with runtime.store.session() as session:
+    except PavedError as err:
+        with runtime.store.session() as session:
+            if isinstance(err, PolicyDeniedError):
+                audit.record(
+                    session,
+                    principal.user,
+                    "policy.deny",
+                    f"service:{spec.name}",
+                    reasons=err.reasons,
+                    team=spec.team,
+                    environment=spec.environment,
+                )
+            if idempotency_key:
                 idempotency.release(session, principal.user, idempotency_key)
         raise
-    _enqueue(workflows.apply_request_workflow, run_id_for(request_id), request_id)
+    if not waiting:
+        enqueue(workflows.apply_request_workflow, run_id_for(request_id), request_id)
     return read_request(request_id)
+
+
+def evaluate_create(principal: Principal, spec: ServiceCreate) -> PolicyEvaluation:
+    """A dry run: what policy would decide about creating `spec`, and why; nothing is stored."""
+    spec = validate_create(principal, spec)
+    with current().store.reading() as session:
+        return guarding.evaluate(session, principal, guarding.with_default_tags(session, spec))
+
+
+def _decide_and_insert(
+    session: Session, principal: Principal, spec: ServiceCreate, request_id: str
+) -> bool:
+    """Decide the request and store it; True if it waits for an approval.
+
+    The team's row is locked first, so two requests of one team are decided one after the
+    other and together never cross its budget.
+    """
+    identity.get_team(session, spec.team, lock=True)
+    spec = guarding.with_default_tags(session, spec)
+    evaluation = guarding.evaluate(session, principal, spec)
+    decision = evaluation.decision
+    guarding.refuse_if_denied(decision)
+    waiting = decision.outcome is Outcome.needs_approval
+    services.insert_service(
+        session,
+        spec,
+        request_id,
+        ServiceState.waiting_approval if waiting else ServiceState.provisioning,
+    )
+    _insert(
+        session,
+        request_id,
+        RequestKind.create_service,
+        spec,
+        principal.user,
+        state=RequestState.waiting_approval if waiting else RequestState.accepted,
+        policy={
+            "decision": decision.model_dump(mode="json"),
+            "cost": evaluation.cost.model_dump(mode="json"),
+        },
+    )
+    audit.record(
+        session,
+        principal.user,
+        f"policy.{decision.outcome.value}",
+        f"request:{request_id}",
+        reasons=[r.model_dump() for r in decision.reasons],
+        revision=decision.policy_revision,
+    )
+    if waiting:
+        approver = decision.approvers[0] if decision.approvers else Approver(team=spec.team)
+        approvals.insert_approval(
+            session,
+            request_id=request_id,
+            team=approver.team,
+            role=approver.role,
+            requested_by=principal.user,
+            reasons=[r.model_dump() for r in decision.reasons],
+            timeout=timedelta(seconds=current().settings.approval_timeout),
+        )
+    return waiting
 
 
 def submit_delete(principal: Principal, name: str) -> RequestPublic:
@@ -100,11 +181,13 @@ def submit_delete(principal: Principal, name: str) -> RequestPublic:
         _insert(session, request_id, RequestKind.delete_service, spec, principal.user)
         service.state = ServiceState.deleting.value
         service.request_id = request_id
-    _enqueue(workflows.apply_request_workflow, run_id_for(request_id), request_id)
+    enqueue(workflows.apply_request_workflow, run_id_for(request_id), request_id)
     return read_request(request_id)
 
 
 _BUSY = {
+    ServiceState.waiting_approval: "is waiting for approval (request {r}): an approver decides "
+    "first",
     ServiceState.provisioning: "is being created by request {r}: wait for it, or abort it",
     ServiceState.failed: "failed to be created (request {r}): retry that request, or abort it "
     "to remove what it made",
@@ -130,7 +213,7 @@ def retry(principal: Principal, request_id: str) -> RequestPublic:
     workflow = (
         workflows.roll_back_request_workflow if rollback else workflows.apply_request_workflow
     )
-    _enqueue(workflow, run_id, request_id)
+    enqueue(workflow, run_id, request_id)
     return read_request(request_id)
 
 
@@ -149,7 +232,7 @@ def abort(principal: Principal, request_id: str) -> RequestPublic:
             run_id = _next_run(request)
             rows.touch(request, state=RequestState.rolling_back.value, phase="rollback")
     if run_id is not None:
-        _enqueue(workflows.roll_back_request_workflow, run_id, request_id)
+        enqueue(workflows.roll_back_request_workflow, run_id, request_id)
     return read_request(request_id)
 
 
@@ -175,13 +258,20 @@ def recover() -> int:
             if phase == "rollback"
             else workflows.apply_request_workflow
         )
-        _enqueue(workflow, RunId(run_id), request_id)
+        enqueue(workflow, RunId(run_id), request_id)
         queued += 1
     return queued
 
 
 def _insert(
-    session: Session, request_id: str, kind: RequestKind, spec: ServiceCreate, actor: str
+    session: Session,
+    request_id: str,
+    kind: RequestKind,
+    spec: ServiceCreate,
+    actor: str,
+    *,
+    state: RequestState = RequestState.accepted,
+    policy: dict[str, Any] | None = None,
 ) -> Request:
     plan = plan_create(spec) if kind == RequestKind.create_service else plan_delete(spec)
     return rows.insert_request(
@@ -195,6 +285,8 @@ def _insert(
         actor=actor,
         spec=spec.model_dump(mode="json"),
         steps=plan,
+        state=state,
+        policy=policy,
     )
 
 
@@ -216,10 +308,10 @@ def _enqueue_pending(request_id: str) -> None:
         if RequestState(request.state) not in _RUNNING or request.phase != "apply":
             return
         run_id = RunId(request.run_id)
-    _enqueue(workflows.apply_request_workflow, run_id, request_id)
+    enqueue(workflows.apply_request_workflow, run_id, request_id)
 
 
-def _enqueue(workflow: Callable[[str], str], run_id: RunId, request_id: str) -> None:
+def enqueue(workflow: Callable[[str], str], run_id: RunId, request_id: str) -> None:
     """Queue the run; if that fails, the request is stored all the same and `recover` queues it."""
     try:
         with SetWorkflowID(run_id):
