@@ -19,7 +19,8 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from paved.core.states import RequestState, TeamRole
-from paved.schemas.policy import Reason
+from paved.schemas.approvals import ApprovalPublic, ApprovalsPublic
+from paved.schemas.policy import PolicyEvaluation, Reason
 from paved.schemas.problems import InvalidParam, Problem
 from paved.schemas.requests import RequestPublic, RequestsPublic
 from paved.schemas.services import CredentialsPublic, ServiceCreate, ServicePublic, ServicesPublic
@@ -283,9 +284,45 @@ class PavedClient:
                     return request
             time.sleep(interval)
 
-    def create_team(self, name: str, title: str = "") -> TeamPublic:
-        body = {"name": name, "title": title}
+    def create_team(
+        self,
+        name: str,
+        title: str = "",
+        *,
+        cost_center: str | None = None,
+        monthly_budget: float | None = None,
+    ) -> TeamPublic:
+        body = {
+            "name": name,
+            "title": title,
+            "cost_center": cost_center,
+            "monthly_budget": monthly_budget,
+        }
         return self._call("POST", f"{API}/teams", TeamPublic, json=body)
+
+    def update_team(self, name: str, **changes: str | float | None) -> TeamPublic:
+        """Change the fields given (`title`, `cost_center`, `monthly_budget`); None clears."""
+        return self._call("PATCH", f"{API}/teams/{_seg(name)}", TeamPublic, json=changes)
+
+    def list_approvals(
+        self, *, mine: bool = True, state: str | None = "pending"
+    ) -> ApprovalsPublic:
+        params: dict[str, str] = {"mine": str(mine).lower()}
+        if state:
+            params["state"] = state
+        return self._call("GET", f"{API}/approvals", ApprovalsPublic, params=params)
+
+    def get_approval(self, approval_id: str) -> ApprovalPublic:
+        return self._call("GET", f"{API}/approvals/{_seg(approval_id)}", ApprovalPublic)
+
+    def decide_approval(self, approval_id: str, decision: str, comment: str = "") -> ApprovalPublic:
+        body = {"decision": decision, "comment": comment}
+        path = f"{API}/approvals/{_seg(approval_id)}"
+        return self._call("POST", path, ApprovalPublic, json=body)
+
+    def evaluate_policy(self, spec: ServiceCreate) -> PolicyEvaluation:
+        body = spec.model_dump(mode="json")
+        return self._call("POST", f"{API}/policy/evaluate", PolicyEvaluation, json=body)
 
     def list_teams(self) -> TeamsPublic:
         return self._call("GET", f"{API}/teams", TeamsPublic)

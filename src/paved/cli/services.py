@@ -26,6 +26,7 @@ from paved.schemas.services import ResourceSpec, ServiceCreate
 app = typer.Typer(help="Create, inspect and delete services.", no_args_is_help=True)
 
 WITH_USAGE = "use TYPE[:KEY=VALUE,...], e.g. --with postgres or --with redis:size=medium,name=cache"
+DEFAULT_TEMPLATE = "python-api"
 RESOURCE_TYPE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 
@@ -117,8 +118,10 @@ def build_spec(
 def create_service(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Service name: a DNS-1123 label.")],
-    template: Annotated[str, typer.Option("--template", "-t", help="Golden-path template.")],
     team: Annotated[str, typer.Option(help="Owning team.")],
+    template: Annotated[
+        str, typer.Option("--template", "-t", help="Golden-path template.")
+    ] = DEFAULT_TEMPLATE,
     env: Annotated[str, typer.Option("--env", "-e", help="Environment.")] = "dev",
     description: Annotated[str, typer.Option(help="One line about the service.")] = "",
     tag: Annotated[
