@@ -30,11 +30,12 @@ class TeamCreate(BaseModel):
 
 
 class TeamUpdate(BaseModel):
-    """The body of `PATCH /api/v1/teams/{team}`: the fields given change, null clears."""
+    """The body of `PATCH /api/v1/teams/{team}`: the fields given change; null clears the cost
+    center or the budget (a title is never null)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    title: str | None = Field(default=None, max_length=200)
+    title: str = Field(default="", max_length=200)
     cost_center: CostCenter | None = None
     monthly_budget: Budget | None = None
 
