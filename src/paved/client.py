@@ -23,6 +23,7 @@ from paved.schemas.problems import InvalidParam, Problem
 from paved.schemas.requests import RequestPublic, RequestsPublic
 from paved.schemas.services import CredentialsPublic, ServiceCreate, ServicePublic, ServicesPublic
 from paved.schemas.teams import TeamPublic, TeamsPublic, TokenCreated, WhoAmI
+from paved.schemas.templates import TemplatePublic, TemplatesPublic
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 API = "/api/v1"
@@ -292,6 +293,12 @@ class PavedClient:
     def create_token(self, user: str, name: str = "default") -> TokenCreated:
         path = f"{API}/users/{_seg(user)}/tokens"
         return self._call("POST", path, TokenCreated, json={"name": name})
+
+    def list_templates(self) -> TemplatesPublic:
+        return self._call("GET", f"{API}/templates", TemplatesPublic)
+
+    def get_template(self, name: str) -> TemplatePublic:
+        return self._call("GET", f"{API}/templates/{_seg(name)}", TemplatePublic)
 
     def _call(self, method: str, path: str, model: type[M], **kwargs: Any) -> M:
         return _parse(model, self._send(method, path, **kwargs).content, path)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from typing import Annotated, Any
 
 import typer
@@ -20,6 +21,7 @@ from paved.cli.output import (
     service_view,
     services_table,
 )
+from paved.cli.templates import missing_parameters
 from paved.cli.watching import track
 from paved.schemas.services import ResourceSpec, ServiceCreate
 
@@ -144,6 +146,7 @@ def create_service(
 ) -> None:
     """Create a service from a golden-path template, with the resources it needs.
 
+    Asks for the template's required parameters that are not given (on a terminal).
     Follows the request live until it succeeds or fails, unless --no-wait.
     """
     spec = build_spec(
@@ -157,8 +160,15 @@ def create_service(
         resources=with_ or [],
     )
     with client_from(ctx) as client:
+        if sys.stdin.isatty():
+            asked = missing_parameters(client.get_template(template), spec.parameters, _prompt)
+            spec.parameters.update(asked)
         request = client.create_service(spec, idempotency_key=idempotency_key)
         track(client, request, output, no_wait=no_wait)
+
+
+def _prompt(label: str, default: Any) -> str:
+    return str(typer.prompt(label, default=default))
 
 
 @app.command("list")

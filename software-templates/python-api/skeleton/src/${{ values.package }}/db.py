@@ -6,7 +6,7 @@ from functools import lru_cache
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import DeclarativeBase, Session
 
-from {{ package_name }}.settings import get_settings
+from ${{ values.package }}.settings import get_settings
 
 
 class Base(DeclarativeBase):

@@ -2,7 +2,7 @@
 
 from fastapi.testclient import TestClient
 
-from {{ package_name }}.main import app
+from ${{ values.package }}.main import app
 
 client = TestClient(app)
 
@@ -10,7 +10,7 @@ client = TestClient(app)
 def test_healthz_answers_ok() -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "service": "{{ service_name }}"}
+    assert response.json() == {"status": "ok", "service": "${{ values.name }}"}
 
 
 def test_readyz_answers_when_the_database_does() -> None:

@@ -1,5 +1,5 @@
-{%- set types = resources | map(attribute="type") | list -%}
-"""The HTTP API of {{ service_name }}."""
+{%- set types = values.resource_types -%}
+"""The HTTP API of ${{ values.name }}."""
 
 from fastapi import FastAPI, HTTPException
 {%- if "redis" in types %}
@@ -8,14 +8,14 @@ from redis.exceptions import RedisError
 {%- endif %}
 from sqlalchemy.exc import SQLAlchemyError
 
-from {{ package_name }}.db import ping
+from ${{ values.package }}.db import ping
 {%- if "redis" in types %}
-from {{ package_name }}.settings import get_settings
+from ${{ values.package }}.settings import get_settings
 {%- endif %}
 
-SERVICE_NAME = "{{ service_name }}"
+SERVICE_NAME = "${{ values.name }}"
 
-app = FastAPI(title=SERVICE_NAME, description={{ description | tojson }}, version="0.1.0")
+app = FastAPI(title=SERVICE_NAME, description=${{ values.description | tojson }}, version="0.1.0")
 
 
 @app.get("/healthz")

@@ -1,4 +1,4 @@
-"""Settings of {{ service_name }}, read once from the environment."""
+"""Settings of ${{ values.name }}, read once from the environment."""
 
 from functools import lru_cache
 
@@ -10,7 +10,7 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite+pysqlite:///:memory:"
     redis_url: str | None = None
-    environment: str = "{{ environment }}"
+    environment: str = "${{ values.environment }}"
 
 
 @lru_cache
