@@ -8,6 +8,7 @@ than an empty string, so a hostile template fails loudly instead of half renderi
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from functools import cache
@@ -48,6 +49,7 @@ def environment() -> BackstageEnvironment:
         parseEntityRef=parse_entity_ref,
         pick=pick,
         projectSlug=project_slug,
+        dump=dump,
     )
     return env
 
@@ -68,7 +70,7 @@ def render_value(value: Any, context: Mapping[str, Any], where: str = "input") -
                 result = environment().compile_expression(match["expr"])(**context)
                 return None if isinstance(result, Undefined) else result
             return render_text(value, context) if "${{" in value or "{%" in value else value
-        except TemplateError as err:
+        except (TemplateError, ArithmeticError, LookupError, TypeError, ValueError) as err:
             raise InputError(f"{where}: {err}", field="template") from err
     if isinstance(value, list):
         return [render_value(item, context, f"{where}[{i}]") for i, item in enumerate(value)]
@@ -111,6 +113,11 @@ def project_slug(url: Any) -> str:
     """Backstage's `projectSlug`: `owner/repo` of a repository URL."""
     parts = parse_repo_url(url)
     return f"{parts.get('owner', '')}/{parts.get('repo', '')}"
+
+
+def dump(value: Any, indent: int | None = None) -> str:
+    """Nunjucks's `dump`: the value as JSON."""
+    return json.dumps(value, indent=indent, default=str)
 
 
 def has_delimiters(text: str) -> bool:

@@ -194,7 +194,7 @@ def _render(template_name: str, where: str, text: str, context: Mapping[str, Any
         raise TemplateRenderError(
             f"template {template_name}: {where} line {err.lineno}: {err.message}"
         ) from err
-    except TemplateError as err:
+    except (TemplateError, ArithmeticError, LookupError, TypeError, ValueError) as err:
         line = _line_of(err, where)
         at = f" line {line}" if line else ""
         raise TemplateRenderError(f"template {template_name}: {where}{at}: {err}") from err
