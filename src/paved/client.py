@@ -23,7 +23,7 @@ from paved.schemas.problems import InvalidParam, Problem
 from paved.schemas.requests import RequestPublic, RequestsPublic
 from paved.schemas.services import CredentialsPublic, ServiceCreate, ServicePublic, ServicesPublic
 from paved.schemas.teams import TeamPublic, TeamsPublic, TokenCreated, WhoAmI
-from paved.schemas.templates import TemplatePublic, TemplatesPublic
+from paved.schemas.templates import TemplateDrift, TemplatePublic, TemplatesPublic, UpgradePublic
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 API = "/api/v1"
@@ -299,6 +299,14 @@ class PavedClient:
 
     def get_template(self, name: str) -> TemplatePublic:
         return self._call("GET", f"{API}/templates/{_seg(name)}", TemplatePublic)
+
+    def template_drift(self, name: str) -> TemplateDrift:
+        return self._call("GET", f"{API}/templates/{_seg(name)}/drift", TemplateDrift)
+
+    def upgrade_service(self, name: str, parameters: dict[str, Any] | None = None) -> UpgradePublic:
+        body = {"parameters": parameters or {}}
+        path = f"{API}/services/{_seg(name)}/upgrade"
+        return self._call("POST", path, UpgradePublic, json=body, timeout=120)
 
     def _call(self, method: str, path: str, model: type[M], **kwargs: Any) -> M:
         return _parse(model, self._send(method, path, **kwargs).content, path)

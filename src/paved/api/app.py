@@ -25,7 +25,13 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
     app.state.settings = settings
     app.state.store = store
     v1 = APIRouter(prefix=API_PREFIX)
-    for router in (services.router, requests.router, teams.router, templates.router):
+    for router in (
+        services.router,
+        requests.router,
+        teams.router,
+        templates.router,
+        templates.upgrades,
+    ):
         v1.include_router(router)
     app.include_router(v1)
     app.include_router(health.router)

@@ -21,7 +21,7 @@ from paved.cli.output import (
     service_view,
     services_table,
 )
-from paved.cli.templates import missing_parameters
+from paved.cli.templates import missing_parameters, upgrade_view
 from paved.cli.watching import track
 from paved.schemas.services import ResourceSpec, ServiceCreate
 
@@ -216,3 +216,25 @@ def show_credentials(
     """Show the connection secrets of a service's resources (team members only)."""
     with client_from(ctx) as client:
         emit(client.get_credentials(name), output, credentials_table)
+
+
+@app.command("upgrade")
+def upgrade_service(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Service name.")],
+    param: Annotated[
+        list[str] | None,
+        typer.Option(metavar="KEY=VALUE", help="A parameter the new template version needs."),
+    ] = None,
+    output: OutputOption = OutputFormat.table,
+) -> None:
+    """Merge the current version of the service's template into its repository, on a branch.
+
+    Local changes survive (three-way merge); conflicting files are listed and the command
+    exits 1. main is never changed: review and merge the branch.
+    """
+    with client_from(ctx) as client:
+        upgrade = client.upgrade_service(name, parse_parameters(param or []))
+    emit(upgrade, output, upgrade_view)
+    if upgrade.status == "conflicts":
+        raise typer.Exit(1)

@@ -17,7 +17,7 @@ from rich.text import Text
 
 from paved.cli import UsageError, client_from
 from paved.cli.output import OutputFormat, OutputOption, emit
-from paved.schemas.templates import TemplatePublic, TemplatesPublic
+from paved.schemas.templates import TemplateDrift, TemplatePublic, TemplatesPublic, UpgradePublic
 
 app = typer.Typer(
     help="List golden-path templates and show their parameters.", no_args_is_help=True
@@ -144,3 +144,41 @@ def coerce(key: str, prop: Mapping[str, Any], answer: str) -> Any:
         except ValueError:
             raise UsageError(f"{key}: give the {kind} as JSON") from None
     return answer
+
+
+@app.command("drift")
+def show_drift(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Template name.")],
+    output: OutputOption = OutputFormat.table,
+) -> None:
+    """List the services made from a template that are not on its current version."""
+    with client_from(ctx) as client:
+        emit(client.template_drift(name), output, drift_table)
+
+
+def drift_table(drift: TemplateDrift) -> RenderableType:
+    if not drift.data:
+        return Text(f"every service made from {drift.template} is on {drift.version}")
+    table = _table("SERVICE", "TEAM", "VERSION", f"CURRENT ({drift.version})", "UPGRADE BRANCH")
+    for usage in drift.data:
+        pending = f"{usage.pending_version} (not merged)" if usage.pending_version else ""
+        table.add_row(
+            Text(usage.service),
+            Text(usage.team),
+            Text(usage.version or "unrecorded"),
+            Text(pending),
+            Text(usage.pending_branch or ""),
+        )
+    return table
+
+
+def upgrade_view(upgrade: UpgradePublic) -> RenderableType:
+    lines = [
+        f"{upgrade.service}: {upgrade.template} {upgrade.from_version or 'unrecorded'}"
+        f" -> {upgrade.to_version}: {upgrade.status}",
+        upgrade.message,
+    ]
+    if upgrade.branch:
+        lines.append(f"git fetch origin {upgrade.branch} && git merge origin/{upgrade.branch}")
+    return Text("\n".join(lines))
