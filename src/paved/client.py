@@ -300,6 +300,9 @@ class PavedClient:
     def get_template(self, name: str) -> TemplatePublic:
         return self._call("GET", f"{API}/templates/{_seg(name)}", TemplatePublic)
 
+    def refresh_templates(self) -> TemplatesPublic:
+        return self._call("POST", f"{API}/templates/refresh", TemplatesPublic, timeout=120)
+
     def template_drift(self, name: str) -> TemplateDrift:
         return self._call("GET", f"{API}/templates/{_seg(name)}/drift", TemplateDrift)
 

@@ -42,6 +42,13 @@ def show_template(
         emit(client.get_template(name), output, template_view)
 
 
+@app.command("refresh")
+def refresh_templates(ctx: typer.Context, output: OutputOption = OutputFormat.table) -> None:
+    """Fetch the configured template repositories again (admins only), then list templates."""
+    with client_from(ctx) as client:
+        emit(client.refresh_templates(), output, templates_table)
+
+
 def _table(*columns: str) -> Table:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     for column in columns:

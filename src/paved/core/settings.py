@@ -40,6 +40,9 @@ class Settings(BaseSettings):
         description="this worker's name in DBOS; on restart it resumes the runs recorded under it",
     )
     templates_dir: Path | None = None
+    template_repositories: str = Field(
+        default="", description="git URLs of template repositories, separated by commas"
+    )
     test_pause_after: str | None = Field(
         default=None, description="test hook: a step kind to pause after its provider call"
     )
@@ -67,6 +70,10 @@ class Settings(BaseSettings):
     @property
     def is_postgres(self) -> bool:
         return self.store_url.startswith("postgresql")
+
+    @property
+    def template_repository_urls(self) -> list[str]:
+        return [url.strip() for url in self.template_repositories.split(",") if url.strip()]
 
     @property
     def git_root(self) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from paved.orchestrator.runtime import current
+from paved.providers import template_sources
 from paved.schemas.templates import (
     TemplatePublic,
     TemplatesPublic,
@@ -41,6 +42,13 @@ def read_template(name: str) -> TemplatePublic:
         steps=steps,
         owner=str(spec["owner"]) if spec.get("owner") else None,
     )
+
+
+def refresh_sources() -> TemplatesPublic:
+    """Fetch every configured template repository again, then list the templates."""
+    for checkout, url in current().templates.sources():
+        template_sources.sync(url, checkout)
+    return list_templates()
 
 
 def summary(info: TemplateInfo) -> TemplateSummary:

@@ -140,10 +140,28 @@ class TemplateLibrary:
         for root, source in self.roots:
             if not root.is_dir():
                 continue
+            if (root / TEMPLATE_FILE).is_file():  # a repository that is one template
+                name = _entity_name(root)
+                if name:
+                    found.setdefault(name, (root, source))
+                continue
             for path in sorted(root.iterdir()):
                 if (path / TEMPLATE_FILE).is_file() and _NAME.fullmatch(path.name):
                     found.setdefault(path.name, (path, source))
         return found
+
+    def sources(self) -> list[tuple[Path, str]]:
+        """The configured repositories' checkouts and URLs (the shipped root excluded)."""
+        return self.roots[1:]
+
+
+def _entity_name(path: Path) -> str | None:
+    try:
+        entity = yaml.safe_load((path / TEMPLATE_FILE).read_text())
+    except (OSError, yaml.YAMLError):
+        return None
+    name = str(((entity or {}).get("metadata") or {}).get("name") or "")
+    return name if _NAME.fullmatch(name) else None
 
 
 def check_values(parameters: Mapping[str, Any]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from paved.api.deps import CurrentPrincipal
+from paved.api.deps import AdminPrincipal, CurrentPrincipal
 from paved.orchestrator import templating, upgrading
 from paved.schemas.templates import (
     ServiceUpgrade,
@@ -23,6 +23,12 @@ upgrades = APIRouter(prefix="/services", tags=["services"])
 def read_templates(_principal: CurrentPrincipal) -> TemplatesPublic:
     """List the templates services can be made from, with their versions."""
     return templating.list_templates()
+
+
+@router.post("/refresh", response_model=TemplatesPublic)
+def refresh_templates(_admin: AdminPrincipal) -> TemplatesPublic:
+    """Fetch the configured template repositories again (admins only)."""
+    return templating.refresh_sources()
 
 
 @router.get("/{name}", response_model=TemplatePublic)
