@@ -174,3 +174,19 @@ def test_a_node_api_service_is_made_end_to_end_with_its_own_ci(
     assert catalog["metadata"]["annotations"]["paved.dev/template-version"] == "1.0.0"
     drift = api.get("/api/v1/templates/node-api/drift").json()
     assert drift["count"] == 0
+
+
+def test_a_template_that_fails_to_render_fails_the_request_at_its_step(
+    paved: TestClient, templates: Path
+) -> None:
+    (templates / "greeter" / "skeleton" / "app.py").write_text("ok = 1\n{% if %}\n")
+    created = paved.post(
+        "/api/v1/services", json={"name": "broken", "template": "greeter", "team": "checkout"}
+    )
+    assert created.status_code == 202, created.text
+    done = wait_for_state(paved, created.json()["id"])
+    assert done["state"] == "failed"
+    step = done["steps"][0]
+    assert (step["key"], step["state"]) == ("git:repository", "failed")
+    assert "app.py line 2" in step["error"]
+    assert not repo_of(paved, "broken").exists()

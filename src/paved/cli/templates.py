@@ -142,7 +142,7 @@ def coerce(key: str, prop: Mapping[str, Any], answer: str) -> Any:
         if kind == "number":
             return float(answer)
     except ValueError:
-        raise UsageError(f"{key}: {answer!r} is not a {kind}") from None
+        raise UsageError(f"{key}: {answer!r} is not of type {kind}") from None
     if kind == "boolean":
         return answer.strip().lower() in ("y", "yes", "true", "1")
     if kind in ("array", "object"):
