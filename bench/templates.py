@@ -131,7 +131,8 @@ def main() -> None:
     parser.add_argument("--upgrades", type=int, default=5, help="upgrade runs")
     args = parser.parse_args()
     cpu = platform.processor() or platform.machine()
-    print(f"on {platform.node()}: {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}")
+    python = platform.python_version()
+    print(f"on {platform.node()}: {os.cpu_count()} cores ({cpu}), Python {python}")
     bench_renders(args.n)
     bench_upgrade(args.upgrades)
 
