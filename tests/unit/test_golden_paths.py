@@ -109,6 +109,20 @@ def test_the_library_ships_six_templates(library: TemplateLibrary) -> None:
     assert set(TEMPLATES) <= set(library.names())
 
 
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_template_yaml_is_a_valid_backstage_template(
+    library: TemplateLibrary, template: str
+) -> None:
+    schema_file = (
+        CONFORMANCE / "backstage" / "schema" / "scaffolder" / "Template.v1beta3.schema.json"
+    )
+    schema = json.loads(schema_file.read_text())
+    validator = jsonschema.Draft7Validator(schema, registry=backstage_registry())
+    entity = library.get(template).entity
+    assert not [e.message for e in validator.iter_errors(entity)]
+    assert entity["metadata"]["name"] == template
+
+
 @pytest.mark.parametrize(("template", "with_resources"), renders())
 def test_repository_has_every_golden_path_file(
     library: TemplateLibrary, template: str, with_resources: bool
