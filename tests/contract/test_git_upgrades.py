@@ -97,7 +97,17 @@ def test_merging_the_branch_counts_as_upgraded(repo: tuple[Path, str]) -> None:
     assert git_upgrades.is_merged(path, outcome.render_commit)
 
 
-def test_branch_names_are_valid_refs() -> None:
-    name = git_upgrades.branch_name("python-api", "sha-1 2:3")
+@pytest.mark.parametrize(
+    ("version", "branch"),
+    [
+        ("1.2.0", "paved/upgrade-python-api-1.2.0"),
+        ("sha-1 2:3", "paved/upgrade-python-api-sha-1-2-3"),
+        ("1..2", "paved/upgrade-python-api-1.2"),
+        ("v1.lock", "paved/upgrade-python-api-v1.lock-"),
+        ("~^", "paved/upgrade-python-api-x"),
+    ],
+)
+def test_branch_names_are_valid_refs(version: str, branch: str) -> None:
+    name = git_upgrades.branch_name("python-api", version)
     gitting.run_git("check-ref-format", "--branch", name)
-    assert name == "paved/upgrade-python-api-sha-1-2-3"
+    assert name == branch

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from paved.core.errors import InputError
+from paved.core.errors import InputError, UnavailableError
 from paved.templates.expressions import parse_entity_ref, parse_repo_url, render_value
 from paved.templates.fetching import TemplateRenderError, safe_path
 from paved.templates.library import TemplateLibrary
@@ -187,6 +187,16 @@ def test_versions_come_from_the_annotation_or_the_files(tmp_path: Path) -> None:
     assert first.startswith("sha-")
     (tmp_path / "t" / "skeleton" / "a.txt").write_text("2")
     assert library.get("t").version != first
+
+
+def test_a_template_with_an_unusable_version_is_left_out(tmp_path: Path) -> None:
+    library = make_template(tmp_path, {"a.txt": "1"})
+    entity = yaml.safe_load((tmp_path / "t" / "template.yaml").read_text())
+    entity["metadata"]["annotations"] = {"paved.dev/version": "1.0 (" + "x" * 200 + ")"}
+    (tmp_path / "t" / "template.yaml").write_text(yaml.safe_dump(entity))
+    with pytest.raises(UnavailableError, match="version"):
+        library.get("t")
+    assert library.all() == []
 
 
 def backstage_templates() -> list[Path]:

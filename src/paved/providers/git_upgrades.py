@@ -36,7 +36,12 @@ class MergeOutcome:
 
 def branch_name(template: str, version: str) -> str:
     """`paved/upgrade-<template>-<version>`, with anything git refuses in a ref replaced."""
-    return f"paved/upgrade-{_BRANCH_PART.sub('-', template)}-{_BRANCH_PART.sub('-', version)}"
+    return f"paved/upgrade-{_ref_part(template)}-{_ref_part(version)}"
+
+
+def _ref_part(text: str) -> str:
+    part = re.sub(r"\.{2,}", ".", _BRANCH_PART.sub("-", text)).strip(".-") or "x"
+    return f"{part}-" if part.endswith(".lock") else part
 
 
 def propose_upgrade(

@@ -31,6 +31,7 @@ RESOURCES_ANNOTATION = "paved.dev/resources"
 MAX_STRING = 4096
 MAX_PARAMETERS_BYTES = 65_536
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
+_VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")
 
 
 @dataclass(frozen=True)
@@ -203,6 +204,11 @@ def _load(name: str, path: Path, source: str = "shipped") -> TemplateInfo:
     spec = entity.get("spec") or {}
     annotations = metadata.get("annotations") or {}
     resources = annotations.get(RESOURCES_ANNOTATION)
+    version = str(annotations.get(VERSION_ANNOTATION) or content_digest(path))
+    if not _VERSION.fullmatch(version):
+        raise UnavailableError(
+            f"template {name}: version {version!r} is not like 1.2.0 (letters, digits, . _ + -)"
+        )
     return TemplateInfo(
         name=name,
         title=str(metadata.get("title") or name),
@@ -211,7 +217,7 @@ def _load(name: str, path: Path, source: str = "shipped") -> TemplateInfo:
         path=path,
         tags=tuple(str(tag) for tag in metadata.get("tags") or ()),
         entity=entity,
-        version=str(annotations.get(VERSION_ANNOTATION) or content_digest(path)),
+        version=version,
         source=source,
         resources=None
         if resources is None
