@@ -190,3 +190,25 @@ def test_a_template_that_fails_to_render_fails_the_request_at_its_step(
     assert (step["key"], step["state"]) == ("git:repository", "failed")
     assert "app.py line 2" in step["error"]
     assert not repo_of(paved, "broken").exists()
+
+
+def test_a_parameter_the_new_version_requires_is_asked_for(
+    paved: TestClient, templates: Path
+) -> None:
+    create(paved, "needs")
+    write_template(templates, "2.0.0", README_V1, "REGION = '${{ values.region }}'\n")
+    entity = yaml.safe_load((templates / "greeter" / "template.yaml").read_text())
+    entity["spec"]["parameters"][0]["properties"]["region"] = {"type": "string", "enum": ["eu"]}
+    entity["spec"]["parameters"][0]["required"] = ["region"]
+    entity["spec"]["steps"][0]["input"]["values"]["region"] = "${{ parameters.region }}"
+    (templates / "greeter" / "template.yaml").write_text(yaml.safe_dump(entity))
+
+    refused = paved.post("/api/v1/services/needs/upgrade", json={})
+    assert refused.status_code == 422
+    assert refused.json()["invalid-params"][0]["name"] == "parameters.region"
+
+    answer = paved.post("/api/v1/services/needs/upgrade", json={"parameters": {"region": "eu"}})
+    body = answer.json()
+    assert body["status"] == "merged", answer.text
+    app = gitting.read_file(repo_of(paved, "needs"), "app.py", branch=body["branch"])
+    assert app == "REGION = 'eu'\n"

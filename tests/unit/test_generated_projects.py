@@ -98,3 +98,21 @@ def test_go_service_passes_its_tests(tmp_path: Path) -> None:
     assert tidy.returncode == 0, tidy.stderr
     result = run(["go", "test", "./..."], project, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_python_api_migrations_run(tmp_path: Path) -> None:
+    """The python-api's Alembic setup works: a revision is generated and applied on SQLite."""
+    project = generate("python-api", tmp_path / "project")
+    env = {"DATABASE_URL": f"sqlite+pysqlite:///{tmp_path / 'app.db'}"}
+    alembic = [sys.executable, "-m", "alembic"]
+    for command in (["revision", "-m", "first"], ["upgrade", "head"], ["current"]):
+        result = subprocess.run(
+            [*alembic, *command],
+            cwd=project,
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert "(head)" in result.stdout

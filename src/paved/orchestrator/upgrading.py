@@ -84,6 +84,10 @@ def upgrade_service(principal: Principal, name: str, body: ServiceUpgrade) -> Up
         template_origins.record_pending(
             session, name, rendered.version, outcome.render_commit, branch
         )
+        if body.parameters:  # what the new version needed is the service's from now on
+            row = services.get_service(session, name)
+            row.parameters = dict(spec.parameters)
+            row.spec = {**row.spec, "parameters": dict(spec.parameters)}
     if outcome.status == "merged":
         text = f"merged cleanly on branch {branch}: review and merge it into main"
     else:
