@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import posixpath
 import shutil
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from paved.core.errors import InputError, UnavailableError
 from paved.templates.expressions import parse_entity_ref, parse_repo_url, render_value
@@ -122,6 +125,18 @@ def test_skeleton_contents_and_file_names_render(tmp_path: Path) -> None:
 def test_paths_outside_the_repository_are_refused(path: str) -> None:
     with pytest.raises(InputError):
         safe_path(path)
+
+
+@given(st.text(alphabet="a./\\~: ", max_size=30))
+def test_a_safe_path_never_leaves_the_repository(path: str) -> None:
+    try:
+        clean = safe_path(path)
+    except InputError:
+        return
+    root = PurePosixPath("/repo")
+    assert not clean.startswith("/")
+    assert ".." not in clean.split("/")
+    assert posixpath.normpath(root / clean).startswith("/repo/")
 
 
 def test_a_value_that_makes_a_path_escape_is_refused(tmp_path: Path) -> None:
