@@ -25,6 +25,7 @@ from paved.schemas.problems import InvalidParam, Problem
 from paved.schemas.requests import RequestPublic, RequestsPublic
 from paved.schemas.services import CredentialsPublic, ServiceCreate, ServicePublic, ServicesPublic
 from paved.schemas.teams import TeamPublic, TeamsPublic, TokenCreated, WhoAmI
+from paved.schemas.templates import TemplateDrift, TemplatePublic, TemplatesPublic, UpgradePublic
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 API = "/api/v1"
@@ -334,6 +335,23 @@ class PavedClient:
     def create_token(self, user: str, name: str = "default") -> TokenCreated:
         path = f"{API}/users/{_seg(user)}/tokens"
         return self._call("POST", path, TokenCreated, json={"name": name})
+
+    def list_templates(self) -> TemplatesPublic:
+        return self._call("GET", f"{API}/templates", TemplatesPublic)
+
+    def get_template(self, name: str) -> TemplatePublic:
+        return self._call("GET", f"{API}/templates/{_seg(name)}", TemplatePublic)
+
+    def refresh_templates(self) -> TemplatesPublic:
+        return self._call("POST", f"{API}/templates/refresh", TemplatesPublic, timeout=120)
+
+    def template_drift(self, name: str) -> TemplateDrift:
+        return self._call("GET", f"{API}/templates/{_seg(name)}/drift", TemplateDrift)
+
+    def upgrade_service(self, name: str, parameters: dict[str, Any] | None = None) -> UpgradePublic:
+        body = {"parameters": parameters or {}}
+        path = f"{API}/services/{_seg(name)}/upgrade"
+        return self._call("POST", path, UpgradePublic, json=body, timeout=120)
 
     def _call(self, method: str, path: str, model: type[M], **kwargs: Any) -> M:
         return _parse(model, self._send(method, path, **kwargs).content, path)

@@ -13,10 +13,12 @@ from fastapi.concurrency import run_in_threadpool
 
 from paved.api.app import create_app
 from paved.catalog.registration import CatalogProvider
+from paved.core.errors import PavedError
 from paved.core.settings import Settings
 from paved.core.states import TeamRole
 from paved.orchestrator import approving, runtime, submitting
 from paved.policy.deciding import PolicyEngine
+from paved.providers import template_sources
 from paved.providers.ci_pipelines import CiPipelineProvider
 from paved.providers.git_repos import GitRepoProvider
 from paved.providers.monitoring import MonitoringProvider
@@ -62,13 +64,26 @@ def build_runtime(settings: Settings, store: Store) -> runtime.Runtime:
         settings=settings,
         store=store,
         providers=registry,
-        templates=TemplateLibrary(settings.templates_dir or default_root()),
+        templates=build_template_library(settings),
         secrets=SecretBox(key),
         policy=PolicyEngine.from_directory(
             settings.policy_dir, check_interval=settings.policy_check_interval
         ),
         repository_url=git.url,
     )
+
+
+def build_template_library(settings: Settings) -> TemplateLibrary:
+    """The shipped templates, then each configured repository's (synced now, best effort)."""
+    sources = []
+    for url in settings.template_repository_urls:
+        checkout = template_sources.checkout_dir(settings.home / "template-sources", url)
+        try:
+            template_sources.sync(url, checkout)
+        except PavedError as err:
+            log.warning("template repository %s not synced: %s", url, err)
+        sources.append((checkout, url))
+    return TemplateLibrary(settings.templates_dir or default_root(), sources)
 
 
 def bootstrap(settings: Settings, store: Store) -> str | None:

@@ -6,7 +6,16 @@ from fastapi import APIRouter, FastAPI
 
 from paved import __version__
 from paved.api import errors
-from paved.api.routes import approvals, git, health, policy, requests, services, teams
+from paved.api.routes import (
+    approvals,
+    git,
+    health,
+    policy,
+    requests,
+    services,
+    teams,
+    templates,
+)
 from paved.core.settings import Settings
 from paved.store.db import Store
 
@@ -31,6 +40,8 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
         approvals.router,
         policy.router,
         teams.router,
+        templates.router,
+        templates.upgrades,
     ):
         v1.include_router(router)
     app.include_router(v1)

@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     sweep_interval: float = Field(
         default=30.0, gt=0, description="seconds between sweeps (unqueued requests, expiries)"
     )
+    template_repositories: str = Field(
+        default="", description="git URLs of template repositories, separated by commas"
+    )
     test_pause_after: str | None = Field(
         default=None, description="test hook: a step kind to pause after its provider call"
     )
@@ -79,6 +82,10 @@ class Settings(BaseSettings):
     @property
     def is_postgres(self) -> bool:
         return self.store_url.startswith("postgresql")
+
+    @property
+    def template_repository_urls(self) -> list[str]:
+        return [url.strip() for url in self.template_repositories.split(",") if url.strip()]
 
     @property
     def git_root(self) -> Path:

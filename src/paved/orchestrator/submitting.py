@@ -36,6 +36,7 @@ from paved.store import requests as rows
 from paved.store.db import Session
 from paved.store.identity import Principal
 from paved.store.models import Request
+from paved.templates.scaffolding import provided_values
 
 log = logging.getLogger(__name__)
 _RUNNING = {RequestState.accepted, RequestState.running, RequestState.rolling_back}
@@ -49,8 +50,9 @@ def resource_types() -> list[str]:
 def validate_create(principal: Principal, spec: ServiceCreate) -> ServiceCreate:
     """Check the request against templates, teams, resource types and the caller's rights."""
     runtime = current()
-    runtime.templates.get(spec.template)
-    parameters = runtime.templates.validate_parameters(spec.template, spec.parameters)
+    template = runtime.templates.get(spec.template)
+    provided = provided_values(template, spec, runtime.repository_url(spec.name))
+    parameters = runtime.templates.validate_parameters(spec.template, spec.parameters, provided)
     with runtime.store.reading() as session:
         if not identity.team_exists(session, spec.team):
             raise InputError(f"team {spec.team!r} does not exist", field="team")
@@ -61,6 +63,12 @@ def validate_create(principal: Principal, spec: ServiceCreate) -> ServiceCreate:
         if resource.type not in known:
             raise InputError(
                 f"unknown resource type {resource.type!r}; known: {', '.join(known)}",
+                field=f"resources.{index}.type",
+            )
+        if template.resources is not None and resource.type not in template.resources:
+            raise InputError(
+                f"template {template.name} cannot use {resource.type!r}; it can use: "
+                f"{', '.join(template.resources) or 'no resources'}",
                 field=f"resources.{index}.type",
             )
         runtime.providers.get(resource.type).check_available()

@@ -205,3 +205,19 @@ class CatalogEntity(Base):
 
 
 Index("ix_request_steps_position", RequestStep.request_id, RequestStep.position)
+
+
+class TemplateOrigin(Base):
+    """Which template version a service's repository was rendered from, and the commit holding
+    that pristine render (the base of the next upgrade's three-way merge)."""
+
+    __tablename__ = "template_origins"
+
+    service: Mapped[str] = mapped_column(String(63), primary_key=True)
+    template: Mapped[str] = mapped_column(String(100), index=True)
+    version: Mapped[str] = mapped_column(String(100))
+    commit: Mapped[str] = mapped_column(String(64))
+    pending_version: Mapped[str | None] = mapped_column(String(100), default=None)
+    pending_commit: Mapped[str | None] = mapped_column(String(64), default=None)
+    pending_branch: Mapped[str | None] = mapped_column(String(200), default=None)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
