@@ -284,3 +284,21 @@ def test_a_broken_policy_file_leaves_the_last_good_bundle_in_force(
         assert outcome() == "qa.rego", "the broken change is rejected; the last good one holds"
         (policy_dir / "qa.rego").write_text(QA_RULE.replace("qa.rego", "qa2.rego"))
         assert outcome() == "qa2.rego"
+
+
+@SQLITE_ONLY
+def test_a_waiting_request_can_be_withdrawn_and_nothing_is_created(api: TestClient) -> None:
+    bob = _token(api, "bob")
+    request = api.post("/api/v1/services", json=_prod("oops"), headers=bob).json()
+
+    answer = api.post(f"/api/v1/requests/{request['id']}/abort", headers=bob)
+
+    assert answer.status_code == 202, answer.text
+    ended = answer.json()
+    assert ended["state"] == "rolled_back"
+    assert ended["error"] == "withdrawn by bob before approval"
+    assert ended["approval"]["state"] == "withdrawn"
+    assert api.get("/api/v1/services/oops").status_code == 404
+    approval_id = request["approval"]["id"]
+    late = api.post(f"/api/v1/approvals/{approval_id}", json={"decision": "approve"})
+    assert late.status_code == 409

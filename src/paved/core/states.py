@@ -17,6 +17,7 @@ class RequestState(StrEnum):
     rolled_back = "rolled_back"
     rejected = "rejected"
     expired = "expired"
+    withdrawn = "withdrawn"
 
     @property
     def label(self) -> str:
@@ -112,3 +113,4 @@ class ApprovalState(StrEnum):
     approved = "approved"
     rejected = "rejected"
     expired = "expired"
+    withdrawn = "withdrawn"

@@ -15,14 +15,14 @@ from paved.core.errors import ConflictError, NotAllowedError
 from paved.core.ids import run_id_for
 from paved.core.states import ApprovalState, RequestState, ServiceState
 from paved.orchestrator import workflows
+from paved.orchestrator.queuing import enqueue
 from paved.orchestrator.runtime import current
-from paved.orchestrator.submitting import enqueue
 from paved.schemas.approvals import ApprovalDecide, ApprovalPublic, Verdict
 from paved.store import approvals, audit, services
 from paved.store import requests as rows
 from paved.store.db import Session
 from paved.store.identity import Principal
-from paved.store.models import Approval, utcnow
+from paved.store.models import Approval, Request, utcnow
 
 log = logging.getLogger(__name__)
 SYSTEM_ACTOR = "paved"
@@ -94,6 +94,17 @@ def expire_overdue(now: datetime | None = None) -> int:
     return len(due)
 
 
+def withdraw(session: Session, user: str, request: Request) -> None:
+    """The requester (or a team member) takes back a request still waiting for approval."""
+    approval = approvals.approval_of(session, request.id)
+    if approval is not None and approval.state == ApprovalState.pending:
+        approval.state = ApprovalState.withdrawn.value
+        approval.decided_by = user
+        approval.decided_at = utcnow()
+    _end(session, request.id, RequestState.rolled_back, f"withdrawn by {user} before approval")
+    audit.record(session, user, "approval.withdrawn", f"request:{request.id}")
+
+
 def _settle(
     session: Session, approval: Approval, user: str, body: ApprovalDecide, now: datetime
 ) -> None:
@@ -109,7 +120,7 @@ def _settle(
         service.state = ServiceState.provisioning.value
     else:
         why = f"rejected by {user}" + (f": {body.comment}" if body.comment else "")
-        _end(session, approval, RequestState.rejected, why)
+        _end(session, approval.request_id, RequestState.rejected, why)
     audit.record(
         session, user, f"approval.{approval.state}", f"request:{request.id}", comment=body.comment
     )
@@ -118,13 +129,13 @@ def _settle(
 def _expire(session: Session, approval: Approval, now: datetime) -> None:
     approval.state = ApprovalState.expired.value
     approval.decided_at = now
-    _end(session, approval, RequestState.expired, "no approver decided in time")
+    _end(session, approval.request_id, RequestState.expired, "no approver decided in time")
     audit.record(session, SYSTEM_ACTOR, "approval.expired", f"request:{approval.request_id}")
 
 
-def _end(session: Session, approval: Approval, state: RequestState, why: str) -> None:
+def _end(session: Session, request_id: str, state: RequestState, why: str) -> None:
     """The request ends before any step ran; the service it would have made is forgotten."""
-    request = rows.get_request(session, approval.request_id, lock=True)
+    request = rows.get_request(session, request_id, lock=True)
     rows.end_unstarted(request, rows.steps_of(session, request.id), state, why)
     services.remove_service(session, request.service)
 

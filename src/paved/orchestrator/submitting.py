@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from dbos import DBOS, SetWorkflowID
+from dbos import DBOS
 
 from paved.core.errors import (
     ConflictError,
@@ -25,9 +23,10 @@ from paved.core.errors import (
 )
 from paved.core.ids import RunId, new_request_id, run_id_for
 from paved.core.states import RequestKind, RequestState, ServiceState
-from paved.orchestrator import guarding, workflows
+from paved.orchestrator import approving, guarding, workflows
 from paved.orchestrator.planning import SERVICE_KINDS, plan_create, plan_delete
-from paved.orchestrator.runtime import current, queue
+from paved.orchestrator.queuing import enqueue
+from paved.orchestrator.runtime import current
 from paved.schemas.policy import Approver, Outcome, PolicyEvaluation
 from paved.schemas.requests import RequestPublic
 from paved.schemas.services import ServiceCreate
@@ -38,7 +37,6 @@ from paved.store.identity import Principal
 from paved.store.models import Request
 from paved.templates.scaffolding import provided_values
 
-log = logging.getLogger(__name__)
 _RUNNING = {RequestState.accepted, RequestState.running, RequestState.rolling_back}
 
 
@@ -226,14 +224,23 @@ def retry(principal: Principal, request_id: str) -> RequestPublic:
 
 
 def abort(principal: Principal, request_id: str) -> RequestPublic:
-    """Stop a request and remove everything it created, last first."""
-    allowed = {RequestState.failed, RequestState.accepted, RequestState.running}
+    """Stop a request and remove everything it created, last first (a request still waiting
+    for approval is withdrawn: it created nothing)."""
+    allowed = {
+        RequestState.failed,
+        RequestState.accepted,
+        RequestState.running,
+        RequestState.waiting_approval,
+    }
     with current().store.session() as session:
         request = rows.claim_transition(session, request_id, allowed, "aborted")
         _check_member(principal, request)
         if request.kind == RequestKind.delete_service:
             raise ConflictError("a teardown cannot be rolled back; retry it to finish it")
-        if request.state != RequestState.failed:
+        if request.state == RequestState.waiting_approval:
+            approving.withdraw(session, principal.user, request)
+            run_id = None
+        elif request.state != RequestState.failed:
             rows.touch(request, abort_requested=True)
             run_id = None
         else:
@@ -317,15 +324,6 @@ def _enqueue_pending(request_id: str) -> None:
             return
         run_id = RunId(request.run_id)
     enqueue(workflows.apply_request_workflow, run_id, request_id)
-
-
-def enqueue(workflow: Callable[[str], str], run_id: RunId, request_id: str) -> None:
-    """Queue the run; if that fails, the request is stored all the same and `recover` queues it."""
-    try:
-        with SetWorkflowID(run_id):
-            queue().enqueue(workflow, request_id)
-    except Exception:
-        log.warning("could not queue %s yet; the recovery sweep will", run_id, exc_info=True)
 
 
 def _fingerprint(operation: str, body: object) -> str:
