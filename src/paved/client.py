@@ -19,10 +19,13 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from paved.core.states import RequestState, TeamRole
+from paved.schemas.approvals import ApprovalPublic, ApprovalsPublic
+from paved.schemas.policy import PolicyEvaluation, Reason
 from paved.schemas.problems import InvalidParam, Problem
 from paved.schemas.requests import RequestPublic, RequestsPublic
 from paved.schemas.services import CredentialsPublic, ServiceCreate, ServicePublic, ServicesPublic
 from paved.schemas.teams import TeamPublic, TeamsPublic, TokenCreated, WhoAmI
+from paved.schemas.templates import TemplateDrift, TemplatePublic, TemplatesPublic, UpgradePublic
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 API = "/api/v1"
@@ -56,15 +59,19 @@ class ApiError(ClientError):
         title: str,
         detail: str = "",
         invalid_params: list[InvalidParam] | None = None,
+        reasons: list[Reason] | None = None,
     ) -> None:
         self.title = title
         self.detail = detail
         self.invalid_params = list(invalid_params or [])
+        self.reasons = list(reasons or [])
         super().__init__(_problem_line(status, title, detail, self.invalid_params), status=status)
 
     @classmethod
     def from_problem(cls, problem: Problem) -> ApiError:
-        return cls(problem.status, problem.title, problem.detail, problem.invalid_params)
+        return cls(
+            problem.status, problem.title, problem.detail, problem.invalid_params, problem.reasons
+        )
 
     @classmethod
     def from_response(cls, response: httpx.Response) -> ApiError:
@@ -119,12 +126,12 @@ def parse_sse(lines: Iterable[str]) -> Iterator[ServerSentEvent]:
 
 
 def is_settled(request: RequestPublic, *, after: datetime | None = None) -> bool:
-    """True when the request will not move on by itself: succeeded, rolled back or failed.
+    """True when the request will not move on by itself: it ended, or it failed.
 
     With `after`, a failure counts only if it is newer (a retry or abort just sent may not have
     moved the request yet).
     """
-    if request.state in (RequestState.succeeded, RequestState.rolled_back):
+    if RequestState(request.state).is_final:
         return True
     return request.state == RequestState.failed and (after is None or request.updated_at > after)
 
@@ -278,9 +285,45 @@ class PavedClient:
                     return request
             time.sleep(interval)
 
-    def create_team(self, name: str, title: str = "") -> TeamPublic:
-        body = {"name": name, "title": title}
+    def create_team(
+        self,
+        name: str,
+        title: str = "",
+        *,
+        cost_center: str | None = None,
+        monthly_budget: float | None = None,
+    ) -> TeamPublic:
+        body = {
+            "name": name,
+            "title": title,
+            "cost_center": cost_center,
+            "monthly_budget": monthly_budget,
+        }
         return self._call("POST", f"{API}/teams", TeamPublic, json=body)
+
+    def update_team(self, name: str, **changes: str | float | None) -> TeamPublic:
+        """Change the fields given (`title`, `cost_center`, `monthly_budget`); None clears."""
+        return self._call("PATCH", f"{API}/teams/{_seg(name)}", TeamPublic, json=changes)
+
+    def list_approvals(
+        self, *, mine: bool = True, state: str | None = "pending"
+    ) -> ApprovalsPublic:
+        params: dict[str, str] = {"mine": str(mine).lower()}
+        if state:
+            params["state"] = state
+        return self._call("GET", f"{API}/approvals", ApprovalsPublic, params=params)
+
+    def get_approval(self, approval_id: str) -> ApprovalPublic:
+        return self._call("GET", f"{API}/approvals/{_seg(approval_id)}", ApprovalPublic)
+
+    def decide_approval(self, approval_id: str, decision: str, comment: str = "") -> ApprovalPublic:
+        body = {"decision": decision, "comment": comment}
+        path = f"{API}/approvals/{_seg(approval_id)}"
+        return self._call("POST", path, ApprovalPublic, json=body)
+
+    def evaluate_policy(self, spec: ServiceCreate) -> PolicyEvaluation:
+        body = spec.model_dump(mode="json")
+        return self._call("POST", f"{API}/policy/evaluate", PolicyEvaluation, json=body)
 
     def list_teams(self) -> TeamsPublic:
         return self._call("GET", f"{API}/teams", TeamsPublic)
@@ -292,6 +335,23 @@ class PavedClient:
     def create_token(self, user: str, name: str = "default") -> TokenCreated:
         path = f"{API}/users/{_seg(user)}/tokens"
         return self._call("POST", path, TokenCreated, json={"name": name})
+
+    def list_templates(self) -> TemplatesPublic:
+        return self._call("GET", f"{API}/templates", TemplatesPublic)
+
+    def get_template(self, name: str) -> TemplatePublic:
+        return self._call("GET", f"{API}/templates/{_seg(name)}", TemplatePublic)
+
+    def refresh_templates(self) -> TemplatesPublic:
+        return self._call("POST", f"{API}/templates/refresh", TemplatesPublic, timeout=120)
+
+    def template_drift(self, name: str) -> TemplateDrift:
+        return self._call("GET", f"{API}/templates/{_seg(name)}/drift", TemplateDrift)
+
+    def upgrade_service(self, name: str, parameters: dict[str, Any] | None = None) -> UpgradePublic:
+        body = {"parameters": parameters or {}}
+        path = f"{API}/services/{_seg(name)}/upgrade"
+        return self._call("POST", path, UpgradePublic, json=body, timeout=120)
 
     def _call(self, method: str, path: str, model: type[M], **kwargs: Any) -> M:
         return _parse(model, self._send(method, path, **kwargs).content, path)

@@ -13,10 +13,13 @@ from fastapi.concurrency import run_in_threadpool
 
 from paved.api.app import create_app
 from paved.catalog.registration import CatalogProvider
+from paved.core.errors import PavedError
 from paved.core.settings import Settings
 from paved.core.states import TeamRole
-from paved.orchestrator import runtime, submitting
+from paved.orchestrator import approving, runtime, submitting
+from paved.policy.deciding import PolicyEngine
 from paved.portal.app import install as install_portal
+from paved.providers import template_sources
 from paved.providers.ci_pipelines import CiPipelineProvider
 from paved.providers.git_repos import GitRepoProvider
 from paved.providers.monitoring import MonitoringProvider
@@ -31,7 +34,10 @@ from paved.templates.library import TemplateLibrary, default_root
 
 log = logging.getLogger("paved")
 
-DEMO_TEAMS = {"checkout": "Checkout", "platform": "Platform"}
+DEMO_TEAMS = {  # name: (title, cost center, monthly budget in USD or None)
+    "checkout": ("Checkout", "cc-1042", 5000.0),
+    "platform": ("Platform", "cc-1001", None),
+}
 DEMO_MEMBERS = [
     ("checkout", "admin", TeamRole.lead),
     ("checkout", "alice", TeamRole.lead),
@@ -59,10 +65,26 @@ def build_runtime(settings: Settings, store: Store) -> runtime.Runtime:
         settings=settings,
         store=store,
         providers=registry,
-        templates=TemplateLibrary(settings.templates_dir or default_root()),
+        templates=build_template_library(settings),
         secrets=SecretBox(key),
+        policy=PolicyEngine.from_directory(
+            settings.policy_dir, check_interval=settings.policy_check_interval
+        ),
         repository_url=git.url,
     )
+
+
+def build_template_library(settings: Settings) -> TemplateLibrary:
+    """The shipped templates, then each configured repository's (synced now, best effort)."""
+    sources = []
+    for url in settings.template_repository_urls:
+        checkout = template_sources.checkout_dir(settings.home / "template-sources", url)
+        try:
+            template_sources.sync(url, checkout)
+        except PavedError as err:
+            log.warning("template repository %s not synced: %s", url, err)
+        sources.append((checkout, url))
+    return TemplateLibrary(settings.templates_dir or default_root(), sources)
 
 
 def bootstrap(settings: Settings, store: Store) -> str | None:
@@ -77,9 +99,11 @@ def bootstrap(settings: Settings, store: Store) -> str | None:
         if first_start:
             token = identity.add_token(session, "admin", "bootstrap", settings.admin_token)
         if first_start and settings.demo_data:
-            for name, title in DEMO_TEAMS.items():
+            for name, (title, cost_center, budget) in DEMO_TEAMS.items():
                 if not identity.team_exists(session, name):
-                    identity.create_team(session, name, title)
+                    identity.create_team(
+                        session, name, title, cost_center=cost_center, monthly_budget=budget
+                    )
             for team, user, role in DEMO_MEMBERS:
                 identity.set_member(session, team, user, role)
     if token is not None:
@@ -93,28 +117,32 @@ def _write_private(path: os.PathLike[str], content: str) -> None:
         handle.write(content + "\n")
 
 
-RECOVERY_INTERVAL = 30.0
-
-
 def start_orchestrator(settings: Settings, store: Store, stopping: threading.Event) -> None:
     """Start DBOS (it must not run on the event loop's thread), resume unfinished requests now,
-    and keep sweeping for any whose run could not be queued."""
+    and keep sweeping: requests whose run could not be queued, approvals nobody decided in time."""
     scaffolding.preload()
     runtime.start(build_runtime(settings, store))
-    _recover()
-    threading.Thread(target=_sweep, args=(stopping,), name="paved-recovery", daemon=True).start()
+    sweep()
+    threading.Thread(
+        target=_sweep_every,
+        args=(settings.sweep_interval, stopping),
+        name="paved-sweep",
+        daemon=True,
+    ).start()
 
 
-def _sweep(stopping: threading.Event) -> None:
-    while not stopping.wait(RECOVERY_INTERVAL):
-        _recover()
+def _sweep_every(interval: float, stopping: threading.Event) -> None:
+    while not stopping.wait(interval):
+        sweep()
 
 
-def _recover() -> None:
+def sweep() -> None:
+    """One pass of the sweep; a failure is logged and the next pass tries again."""
     try:
         recovered = submitting.recover()
+        approving.expire_overdue()
     except Exception:
-        log.warning("recovery sweep failed", exc_info=True)
+        log.warning("sweep failed", exc_info=True)
         return
     if recovered:
         log.info("queued %d unfinished requests", recovered)

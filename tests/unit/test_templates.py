@@ -52,7 +52,8 @@ def test_get_reads_the_template_entity(library: TemplateLibrary) -> None:
     assert info.entity["apiVersion"] == "scaffolder.backstage.io/v1beta3"
     assert info.entity["spec"]["type"] == "service"
     assert set(info.parameters["properties"]) == {"python_version", "port"}
-    assert (info.skeleton / "copier.yml").is_file()
+    assert info.skeleton.is_dir()
+    assert info.version == "1.1.0"
 
 
 @pytest.mark.parametrize("name", ["nope", "../python-api", "", "Python-API"])

@@ -6,7 +6,17 @@ from fastapi import APIRouter, FastAPI
 
 from paved import __version__
 from paved.api import errors
-from paved.api.routes import friction, git, health, requests, services, teams
+from paved.api.routes import (
+    approvals,
+    friction,
+    git,
+    health,
+    policy,
+    requests,
+    services,
+    teams,
+    templates,
+)
 from paved.core.settings import Settings
 from paved.store.db import Store
 
@@ -25,7 +35,16 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
     app.state.settings = settings
     app.state.store = store
     v1 = APIRouter(prefix=API_PREFIX)
-    for router in (services.router, requests.router, teams.router, friction.router):
+    for router in (
+        services.router,
+        requests.router,
+        approvals.router,
+        policy.router,
+        teams.router,
+        templates.router,
+        templates.upgrades,
+        friction.router,
+    ):
         v1.include_router(router)
     app.include_router(v1)
     app.include_router(health.router)

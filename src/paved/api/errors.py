@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from paved.core import errors
+from paved.schemas.policy import Reason
 from paved.schemas.problems import InvalidParam, Problem
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,7 @@ _STATUS: list[tuple[type[errors.PavedError], int, str]] = [
     (errors.NotFoundError, 404, "not-found"),
     (errors.ConflictError, 409, "conflict"),
     (errors.NotAuthenticatedError, 401, "not-authenticated"),
+    (errors.PolicyDeniedError, 403, "policy-denied"),
     (errors.NotAllowedError, 403, "not-allowed"),
     (errors.UnavailableError, 503, "unavailable"),
     (errors.TemporaryError, 503, "temporarily-unavailable"),
@@ -37,6 +39,7 @@ def problem_response(
     slug: str | None = None,
     instance: str | None = None,
     invalid: list[InvalidParam] | None = None,
+    reasons: list[Reason] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     problem = Problem(
@@ -46,6 +49,7 @@ def problem_response(
         detail=detail,
         instance=instance,
         invalid_params=invalid or [],
+        reasons=reasons,
     )
     return JSONResponse(
         problem.model_dump(by_alias=True, exclude_none=True),
@@ -67,8 +71,19 @@ async def _paved_error(request: Request, err: Exception) -> JSONResponse:
     status, slug = _status_of(err)
     invalid = [InvalidParam(name=err.field, reason=err.message)] if err.field else []
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    reasons = (
+        [Reason.model_validate(r) for r in err.reasons]
+        if isinstance(err, errors.PolicyDeniedError)
+        else None
+    )
     return problem_response(
-        status, err.message, slug=slug, instance=request.url.path, invalid=invalid, headers=headers
+        status,
+        err.message,
+        slug=slug,
+        instance=request.url.path,
+        invalid=invalid,
+        reasons=reasons,
+        headers=headers,
     )
 
 

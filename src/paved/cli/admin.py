@@ -7,11 +7,12 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from paved.cli import client_from
+from paved.cli import UsageError, client_from
 from paved.cli.output import (
     OutputFormat,
     OutputOption,
     emit,
+    money,
     print_json,
     teams_table,
     warn,
@@ -24,11 +25,22 @@ team_app = typer.Typer(help="Create teams and manage their members.", no_args_is
 token_app = typer.Typer(help="Create API tokens.", no_args_is_help=True)
 
 TeamName = Annotated[str, typer.Argument(help="Team name: a DNS-1123 label.")]
+CostCenterOption = Annotated[
+    str | None, typer.Option(help="Tagged on the team's resources as cost-center.")
+]
+BudgetOption = Annotated[
+    float | None, typer.Option(min=0, help="Monthly budget in USD that policy enforces.")
+]
 
 
 def _team_view(team: TeamPublic) -> Text:
     members = ", ".join(f"{u} ({r})" for u, r in sorted(team.members.items())) or "no members"
-    return Text(f"team {team.name}: {members}")
+    budget = money(team.monthly_budget) if team.monthly_budget is not None else "no budget"
+    cost_center = team.cost_center or "no cost center"
+    return Text(
+        f"team {team.name}: {members}\n"
+        f"{cost_center}; spends {money(team.monthly_spend)}/month of {budget}"
+    )
 
 
 @team_app.command("create")
@@ -36,11 +48,40 @@ def create_team(
     ctx: typer.Context,
     name: TeamName,
     title: Annotated[str, typer.Option(help="Human-readable title.")] = "",
+    cost_center: CostCenterOption = None,
+    budget: BudgetOption = None,
     output: OutputOption = OutputFormat.table,
 ) -> None:
     """Create a team (admins only)."""
     with client_from(ctx) as client:
-        emit(client.create_team(name, title), output, _team_view)
+        team = client.create_team(name, title, cost_center=cost_center, monthly_budget=budget)
+    emit(team, output, _team_view)
+
+
+@team_app.command("update")
+def update_team(
+    ctx: typer.Context,
+    name: TeamName,
+    title: Annotated[str | None, typer.Option(help="Human-readable title.")] = None,
+    cost_center: CostCenterOption = None,
+    budget: BudgetOption = None,
+    no_budget: Annotated[bool, typer.Option("--no-budget", help="Remove the budget.")] = False,
+    output: OutputOption = OutputFormat.table,
+) -> None:
+    """Change a team's title, cost center or monthly budget (admins only)."""
+    changes: dict[str, str | float | None] = {}
+    if title is not None:
+        changes["title"] = title
+    if cost_center is not None:
+        changes["cost_center"] = cost_center
+    if budget is not None and no_budget:
+        raise UsageError("give --budget or --no-budget, not both")
+    if budget is not None or no_budget:
+        changes["monthly_budget"] = budget
+    if not changes:
+        raise UsageError("nothing to change: give --title, --cost-center, --budget or --no-budget")
+    with client_from(ctx) as client:
+        emit(client.update_team(name, **changes), output, _team_view)
 
 
 @team_app.command("list")

@@ -8,7 +8,17 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from paved.cli import Globals, UsageError, admin, policy, requests, services, up
+from paved.cli import (
+    Globals,
+    UsageError,
+    admin,
+    approvals,
+    policy,
+    requests,
+    services,
+    templates,
+    up,
+)
 from paved.cli.output import error_line
 from paved.client import DEFAULT_URL, ClientError
 
@@ -76,7 +86,9 @@ app.add_typer(services.app, name="service")
 app.add_typer(requests.app, name="request")
 app.add_typer(admin.team_app, name="team")
 app.add_typer(admin.token_app, name="token")
+app.add_typer(approvals.app, name="approvals")
 app.add_typer(policy.app, name="policy")
+app.add_typer(templates.app, name="template")
 app.command("whoami")(admin.whoami)
 app.command("up")(up.up)
 

@@ -71,7 +71,9 @@ def warn(message: str) -> None:
 
 
 def error_line(err: BaseException) -> str:
-    """The one line printed for an error at the CLI's edge."""
+    """The one line printed for an error at the CLI's edge (one per reason when policy denied)."""
+    if isinstance(err, ApiError) and err.reasons:
+        return "\n".join(f"denied: {r.message}  [policy: {r.rule}]" for r in err.reasons)
     line = " ".join(f"error: {err}".split())
     if isinstance(err, ApiError) and err.status == 401:
         line += " — pass --token or set PAVED_TOKEN"
@@ -126,7 +128,7 @@ def duration(step: StepPublic, now: datetime) -> str:
     return f"{minutes}m{rest:02d}s"
 
 
-def _table(*columns: str) -> Table:
+def table_of(*columns: str) -> Table:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     for column in columns:
         table.add_column(column, overflow="fold")
@@ -136,7 +138,7 @@ def _table(*columns: str) -> Table:
 def services_table(page: ServicesPublic) -> RenderableType:
     if not page.data:
         return Text("no services")
-    table = _table("NAME", "TEAM", "ENV", "TEMPLATE", "STATE", "REPOSITORY", "UPDATED")
+    table = table_of("NAME", "TEAM", "ENV", "TEMPLATE", "STATE", "REPOSITORY", "UPDATED")
     for s in page.data:
         table.add_row(
             Text(s.name),
@@ -170,7 +172,7 @@ def service_view(service: ServicePublic) -> RenderableType:
         facts.add_row(Text(field), Text(value))
     if not service.resources:
         return facts
-    resources = _table("RESOURCE", "TYPE", "SIZE", "EXTERNAL NAME")
+    resources = table_of("RESOURCE", "TYPE", "SIZE", "EXTERNAL NAME")
     for r in service.resources:
         resources.add_row(Text(r.name), Text(r.type), Text(r.size), Text(r.external_name))
     return Group(facts, Text(""), resources)
@@ -179,7 +181,7 @@ def service_view(service: ServicePublic) -> RenderableType:
 def requests_table(page: RequestsPublic) -> RenderableType:
     if not page.data:
         return Text("no requests")
-    table = _table("ID", "KIND", "SERVICE", "ENV", "STATE", "ACTOR", "UPDATED")
+    table = table_of("ID", "KIND", "SERVICE", "ENV", "STATE", "ACTOR", "UPDATED")
     for r in page.data:
         table.add_row(
             Text(r.id),
@@ -202,7 +204,7 @@ def request_heading(request: RequestPublic) -> Text:
 
 
 def steps_table(request: RequestPublic, now: datetime) -> Table:
-    table = _table("STEP", "STATE", "ATTEMPTS", "DURATION", "ERROR")
+    table = table_of("STEP", "STATE", "ATTEMPTS", "DURATION", "ERROR")
     for step in request.steps:
         table.add_row(
             Text(step.title or step.key),
@@ -214,15 +216,53 @@ def steps_table(request: RequestPublic, now: datetime) -> Table:
     return table
 
 
+def money(amount: float) -> str:
+    """`$310` for whole amounts, `$310.50` otherwise (as the policies write it)."""
+    return f"${amount:.0f}" if amount == round(amount) else f"${amount:.2f}"
+
+
+def waiting_line(request: RequestPublic) -> str:
+    """`waiting for approval by a lead of team checkout — estimated cost $310/month`."""
+    line = "waiting for approval"
+    if request.approval is not None:
+        line += f" by a {request.approval.role} of team {request.approval.team}"
+    if request.cost is not None:
+        line += f" — estimated cost {money(request.cost.estimate_monthly)}/month"
+    return line
+
+
+def policy_lines(request: RequestPublic) -> list[str]:
+    """What policy decided about the request, its cost, and the approval trail."""
+    lines: list[str] = []
+    if request.decision is not None:
+        lines.extend(request.decision.summary().splitlines())
+        lines.extend(f"notify {n.to}: {n.message}" for n in request.decision.notifications)
+    if request.cost is not None:
+        lines.append(f"estimated cost {money(request.cost.estimate_monthly)}/month")
+    approval = request.approval
+    if approval is not None:
+        if approval.decided_by:
+            comment = f": {approval.comment}" if approval.comment else ""
+            lines.append(
+                f"approval {approval.id} {approval.state} by {approval.decided_by}{comment}"
+            )
+        else:
+            expires = f"{approval.expires_at:%Y-%m-%d %H:%M} UTC"
+            who = f"a {approval.role} of team {approval.team}"
+            lines.append(f"approval {approval.id} {approval.state} ({who}; expires {expires})")
+    return lines
+
+
 def request_view(request: RequestPublic, now: datetime | None = None) -> RenderableType:
     moment = now or datetime.now(UTC)
-    return Group(request_heading(request), steps_table(request, moment))
+    policy = [Text(line, style="dim") for line in policy_lines(request)]
+    return Group(request_heading(request), *policy, steps_table(request, moment))
 
 
 def credentials_table(credentials: CredentialsPublic) -> RenderableType:
     if not credentials.data:
         return Text(f"{credentials.service} has no credentials")
-    table = _table("RESOURCE", "TYPE", "KEY", "VALUE")
+    table = table_of("RESOURCE", "TYPE", "KEY", "VALUE")
     for item in credentials.data:
         for key, value in sorted(item.values.items()):
             table.add_row(Text(item.resource), Text(item.type), Text(key), Text(value))
@@ -232,10 +272,17 @@ def credentials_table(credentials: CredentialsPublic) -> RenderableType:
 def teams_table(page: TeamsPublic) -> RenderableType:
     if not page.data:
         return Text("no teams")
-    table = _table("NAME", "TITLE", "MEMBERS")
+    table = table_of("NAME", "TITLE", "COST CENTER", "SPEND/BUDGET", "MEMBERS")
     for team in page.data:
         members = ", ".join(f"{u} ({r})" for u, r in sorted(team.members.items()))
-        table.add_row(Text(team.name), Text(team.title), Text(members))
+        budget = money(team.monthly_budget) if team.monthly_budget is not None else "no budget"
+        table.add_row(
+            Text(team.name),
+            Text(team.title),
+            Text(team.cost_center or "-"),
+            Text(f"{money(team.monthly_spend)} / {budget}"),
+            Text(members),
+        )
     return table
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from typing import Annotated, Any
 
 import typer
@@ -20,12 +21,14 @@ from paved.cli.output import (
     service_view,
     services_table,
 )
+from paved.cli.templates import missing_parameters, upgrade_view
 from paved.cli.watching import track
 from paved.schemas.services import ResourceSpec, ServiceCreate
 
 app = typer.Typer(help="Create, inspect and delete services.", no_args_is_help=True)
 
 WITH_USAGE = "use TYPE[:KEY=VALUE,...], e.g. --with postgres or --with redis:size=medium,name=cache"
+DEFAULT_TEMPLATE = "python-api"
 RESOURCE_TYPE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 
@@ -117,8 +120,10 @@ def build_spec(
 def create_service(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Service name: a DNS-1123 label.")],
-    template: Annotated[str, typer.Option("--template", "-t", help="Golden-path template.")],
     team: Annotated[str, typer.Option(help="Owning team.")],
+    template: Annotated[
+        str, typer.Option("--template", "-t", help="Golden-path template.")
+    ] = DEFAULT_TEMPLATE,
     env: Annotated[str, typer.Option("--env", "-e", help="Environment.")] = "dev",
     description: Annotated[str, typer.Option(help="One line about the service.")] = "",
     tag: Annotated[
@@ -144,6 +149,7 @@ def create_service(
 ) -> None:
     """Create a service from a golden-path template, with the resources it needs.
 
+    Asks for the template's required parameters that are not given (on a terminal).
     Follows the request live until it succeeds or fails, unless --no-wait.
     """
     spec = build_spec(
@@ -157,8 +163,15 @@ def create_service(
         resources=with_ or [],
     )
     with client_from(ctx) as client:
+        if sys.stdin.isatty():
+            asked = missing_parameters(client.get_template(template), spec.parameters, _prompt)
+            spec.parameters.update(asked)
         request = client.create_service(spec, idempotency_key=idempotency_key)
         track(client, request, output, no_wait=no_wait)
+
+
+def _prompt(label: str, default: Any) -> str:
+    return str(typer.prompt(label, default=default))
 
 
 @app.command("list")
@@ -206,3 +219,25 @@ def show_credentials(
     """Show the connection secrets of a service's resources (team members only)."""
     with client_from(ctx) as client:
         emit(client.get_credentials(name), output, credentials_table)
+
+
+@app.command("upgrade")
+def upgrade_service(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Service name.")],
+    param: Annotated[
+        list[str] | None,
+        typer.Option(metavar="KEY=VALUE", help="A parameter the new template version needs."),
+    ] = None,
+    output: OutputOption = OutputFormat.table,
+) -> None:
+    """Merge the current version of the service's template into its repository, on a branch.
+
+    Local changes survive (three-way merge); conflicting files are listed and the command
+    exits 1. main is never changed: review and merge the branch.
+    """
+    with client_from(ctx) as client:
+        upgrade = client.upgrade_service(name, parse_parameters(param or []))
+    emit(upgrade, output, upgrade_view)
+    if upgrade.status == "conflicts":
+        raise typer.Exit(1)

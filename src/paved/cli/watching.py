@@ -19,6 +19,7 @@ from paved.cli.output import (
     print_json,
     request_view,
     show,
+    waiting_line,
     warn,
 )
 from paved.client import ClientError, PavedClient, is_settled
@@ -44,8 +45,15 @@ def track(
     success: RequestState = RequestState.succeeded,
     settled_after: datetime | None = None,
 ) -> None:
-    """After a change is accepted: announce it (`--no-wait`), or follow it until it settles."""
-    if no_wait:
+    """After a change is accepted: announce it (`--no-wait`), or follow it until it settles.
+
+    A request waiting for an approval is announced, not followed: a lead may take days.
+    """
+    if request.state == RequestState.waiting_approval and output == OutputFormat.table:
+        note(waiting_line(request))
+        note(f"follow it with: paved request watch {request.id}")
+        return
+    if no_wait or request.state == RequestState.waiting_approval:
         announce(request, output)
         return
     follow(client, request, output, success=success, settled_after=settled_after)
@@ -159,7 +167,8 @@ def _conclude(client: PavedClient, request: RequestPublic, success: RequestState
         warn(f"failed at step {step}: {error}")
         warn(f"run 'paved request retry {request.id}' or 'paved request abort {request.id}'")
     elif request.state != success:
-        warn(f"request {request.id} ended {request.state}, not {success}")
+        why = f": {request.error}" if request.error else ""
+        warn(f"request {request.id} ended {request.state}, not {success}{why}")
     elif request.state == RequestState.rolled_back:
         note(f"request {request.id} rolled back: every completed step was undone")
     elif request.kind == RequestKind.delete_service:

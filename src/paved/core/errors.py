@@ -6,6 +6,7 @@
     ├── ConflictError         the request clashes with existing state (HTTP 409)
     ├── NotAuthenticatedError no or an unknown credential (HTTP 401)
     ├── NotAllowedError       the caller may not do this (HTTP 403)
+    │   └── PolicyDeniedError policy denied the request; `reasons` name the rules
     ├── UnavailableError      a needed system is not configured or not there (HTTP 503)
     └── ProviderError         raised by providers while acting on real systems
         ├── TemporaryError    worth retrying after `delay` seconds
@@ -63,6 +64,14 @@ class NotAuthenticatedError(PavedError):
 
 class NotAllowedError(PavedError):
     """The caller is known but may not do this."""
+
+
+class PolicyDeniedError(NotAllowedError):
+    """Policy denied the request; each reason is `{"rule": "sizes.rego", "message": "…"}`."""
+
+    def __init__(self, message: str, *, reasons: list[dict[str, str]]) -> None:
+        super().__init__(message)
+        self.reasons = reasons
 
 
 class UnavailableError(PavedError):

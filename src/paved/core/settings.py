@@ -40,6 +40,21 @@ class Settings(BaseSettings):
         description="this worker's name in DBOS; on restart it resumes the runs recorded under it",
     )
     templates_dir: Path | None = None
+    policy_dir: Path | None = Field(
+        default=None, description="Rego policies over the shipped guardrails, reloaded on change"
+    )
+    policy_check_interval: float = Field(
+        default=2.0, ge=0, description="seconds between checks of policy_dir for changes"
+    )
+    approval_timeout: float = Field(
+        default=72 * 3600.0, gt=0, description="seconds before an undecided approval expires"
+    )
+    sweep_interval: float = Field(
+        default=30.0, gt=0, description="seconds between sweeps (unqueued requests, expiries)"
+    )
+    template_repositories: str = Field(
+        default="", description="git URLs of template repositories, separated by commas"
+    )
     test_pause_after: str | None = Field(
         default=None, description="test hook: a step kind to pause after its provider call"
     )
@@ -67,6 +82,10 @@ class Settings(BaseSettings):
     @property
     def is_postgres(self) -> bool:
         return self.store_url.startswith("postgresql")
+
+    @property
+    def template_repository_urls(self) -> list[str]:
+        return [url.strip() for url in self.template_repositories.split(",") if url.strip()]
 
     @property
     def git_root(self) -> Path:

@@ -8,12 +8,16 @@ from enum import StrEnum
 class RequestState(StrEnum):
     """Where a request stands as a whole."""
 
+    waiting_approval = "waiting_approval"
     accepted = "accepted"
     running = "running"
     failed = "failed"
     succeeded = "succeeded"
     rolling_back = "rolling_back"
     rolled_back = "rolled_back"
+    rejected = "rejected"
+    expired = "expired"
+    withdrawn = "withdrawn"
 
     @property
     def label(self) -> str:
@@ -23,15 +27,28 @@ class RequestState(StrEnum):
     def colour(self) -> str:
         return _REQUEST_COLOURS[self]
 
+    @property
+    def is_final(self) -> bool:
+        """Nothing will ever move it again (a failed request may still be retried or aborted)."""
+        return self in _FINAL_REQUEST_STATES
+
 
 _REQUEST_COLOURS = {
+    RequestState.waiting_approval: "cyan",
     RequestState.accepted: "grey",
     RequestState.running: "blue",
     RequestState.failed: "red",
     RequestState.succeeded: "green",
     RequestState.rolling_back: "yellow",
     RequestState.rolled_back: "magenta",
+    RequestState.rejected: "red",
+    RequestState.expired: "grey",
 }
+
+
+_FINAL_REQUEST_STATES = frozenset(
+    {RequestState.succeeded, RequestState.rolled_back, RequestState.rejected, RequestState.expired}
+)
 
 
 class StepState(StrEnum):
@@ -75,6 +92,7 @@ class RequestKind(StrEnum):
 class ServiceState(StrEnum):
     """The life of a service record."""
 
+    waiting_approval = "waiting_approval"
     provisioning = "provisioning"
     active = "active"
     failed = "failed"
@@ -86,3 +104,13 @@ class TeamRole(StrEnum):
 
     member = "member"
     lead = "lead"
+
+
+class ApprovalState(StrEnum):
+    """Where an approval stands: pending until a lead decides or it expires."""
+
+    pending = "pending"
+    approved = "approved"
+    rejected = "rejected"
+    expired = "expired"
+    withdrawn = "withdrawn"

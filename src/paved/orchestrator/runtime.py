@@ -1,4 +1,5 @@
-"""What workflows and steps work with (store, providers, templates, secrets), and DBOS's lifecycle.
+"""What workflows and steps work with (store, providers, templates, secrets, policy), and
+DBOS's lifecycle.
 
 DBOS steps are plain functions replayed after a crash, so they find their collaborators here,
 set once per process by the composition root, rather than in their arguments.
@@ -16,6 +17,7 @@ from pathlib import Path
 from dbos import DBOS, DBOSConfig, Queue
 
 from paved.core.settings import Settings
+from paved.policy.deciding import PolicyEngine
 from paved.providers.registry import ProviderRegistry
 from paved.store.db import Store
 from paved.store.secrets import SecretBox
@@ -33,6 +35,7 @@ class Runtime:
     providers: ProviderRegistry
     templates: TemplateLibrary
     secrets: SecretBox
+    policy: PolicyEngine
     repository_url: Callable[[str], str]
 
 

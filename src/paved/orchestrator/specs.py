@@ -13,7 +13,7 @@ from paved.orchestrator.runtime import Runtime
 from paved.providers.ci_pipelines import DEFAULT_REGISTRY, render_workflow
 from paved.schemas.services import ServiceCreate
 from paved.store.models import RequestStep
-from paved.templates.scaffolding import scaffold_files
+from paved.templates.scaffolding import render_service, template_workflow
 
 
 def secret_ref(external_name: str, key: str) -> str:
@@ -35,10 +35,18 @@ def build_spec(runtime: Runtime, service: ServiceCreate, step: RequestStep) -> d
     spec: dict[str, Any]
     if step.kind == "git":
         workflow = render_workflow(ci_spec(service))
-        files = scaffold_files(runtime.templates, service, repo_url, workflow)
-        spec = {"files": files, "description": service.description}
+        rendered = render_service(runtime.templates, service, repo_url, workflow)
+        spec = {
+            "files": rendered.files,
+            "description": service.description,
+            "template": rendered.template,
+            "template_version": rendered.version,
+        }
     elif step.kind == "ci":
         spec = ci_spec(service)
+        own = template_workflow(runtime.templates, service, repo_url)
+        if own is not None:
+            spec["workflow"] = own
     elif step.kind == "monitoring":
         spec = {"service": service.name, "team": service.team, "environment": service.environment}
     elif step.kind == "catalog":

@@ -21,7 +21,7 @@ from paved.providers.base import Provider, ResourceRef
 from paved.reconciler.deciding import Action, decide
 from paved.schemas.services import ServiceCreate
 from paved.store import requests as rows
-from paved.store import services
+from paved.store import services, template_origins
 from paved.store.db import Session
 from paved.store.models import RequestStep
 
@@ -161,6 +161,20 @@ def _record_resource(session: Session, prepared: _Prepared, outputs: dict[str, A
     )
     if ref.kind == "git" and "url" in outputs:
         services.get_service(session, ref.service).repository_url = outputs["url"]
+        _record_template_origin(session, prepared, outputs)
+
+
+def _record_template_origin(session: Session, prepared: _Prepared, outputs: dict[str, Any]) -> None:
+    """The repository's first commit is the render of this template version."""
+    spec = prepared.spec
+    if spec.get("template") and spec.get("template_version") and outputs.get("commit"):
+        template_origins.record_origin(
+            session,
+            prepared.ref.service,
+            str(spec["template"]),
+            str(spec["template_version"]),
+            str(outputs["commit"]),
+        )
 
 
 def _forget_resource(runtime: Runtime, session: Session, external_name: str) -> None:

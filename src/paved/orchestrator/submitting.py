@@ -9,26 +9,34 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
-from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
 
-from dbos import DBOS, SetWorkflowID
+from dbos import DBOS
 
-from paved.core.errors import ConflictError, InputError, NotAllowedError, PavedError
+from paved.core.errors import (
+    ConflictError,
+    InputError,
+    NotAllowedError,
+    PavedError,
+    PolicyDeniedError,
+)
 from paved.core.ids import RunId, new_request_id, run_id_for
 from paved.core.states import RequestKind, RequestState, ServiceState
-from paved.orchestrator import workflows
+from paved.orchestrator import approving, guarding, workflows
 from paved.orchestrator.planning import SERVICE_KINDS, plan_create, plan_delete
-from paved.orchestrator.runtime import current, queue
+from paved.orchestrator.queuing import enqueue
+from paved.orchestrator.runtime import current
+from paved.schemas.policy import Approver, Outcome, PolicyEvaluation
 from paved.schemas.requests import RequestPublic
 from paved.schemas.services import ServiceCreate
-from paved.store import idempotency, identity, services
+from paved.store import approvals, audit, idempotency, identity, services
 from paved.store import requests as rows
 from paved.store.db import Session
 from paved.store.identity import Principal
 from paved.store.models import Request
+from paved.templates.scaffolding import provided_values
 
-log = logging.getLogger(__name__)
 _RUNNING = {RequestState.accepted, RequestState.running, RequestState.rolling_back}
 
 
@@ -40,8 +48,9 @@ def resource_types() -> list[str]:
 def validate_create(principal: Principal, spec: ServiceCreate) -> ServiceCreate:
     """Check the request against templates, teams, resource types and the caller's rights."""
     runtime = current()
-    runtime.templates.get(spec.template)
-    parameters = runtime.templates.validate_parameters(spec.template, spec.parameters)
+    template = runtime.templates.get(spec.template)
+    provided = provided_values(template, spec, runtime.repository_url(spec.name))
+    parameters = runtime.templates.validate_parameters(spec.template, spec.parameters, provided)
     with runtime.store.reading() as session:
         if not identity.team_exists(session, spec.team):
             raise InputError(f"team {spec.team!r} does not exist", field="team")
@@ -54,6 +63,12 @@ def validate_create(principal: Principal, spec: ServiceCreate) -> ServiceCreate:
                 f"unknown resource type {resource.type!r}; known: {', '.join(known)}",
                 field=f"resources.{index}.type",
             )
+        if template.resources is not None and resource.type not in template.resources:
+            raise InputError(
+                f"template {template.name} cannot use {resource.type!r}; it can use: "
+                f"{', '.join(template.resources) or 'no resources'}",
+                field=f"resources.{index}.type",
+            )
         runtime.providers.get(resource.type).check_available()
     return spec.model_copy(update={"parameters": parameters})
 
@@ -61,7 +76,8 @@ def validate_create(principal: Principal, spec: ServiceCreate) -> ServiceCreate:
 def submit_create(
     principal: Principal, spec: ServiceCreate, idempotency_key: str | None = None
 ) -> RequestPublic:
-    """Accept a create-service request and queue its workflow."""
+    """Accept a create-service request: decide it by policy, store it, and queue its workflow
+    (or, if policy wants an approval, leave it waiting for one)."""
     spec = validate_create(principal, spec)
     fingerprint = _fingerprint("create_service", spec.model_dump(mode="json"))
     runtime = current()
@@ -74,17 +90,88 @@ def submit_create(
     request_id = new_request_id()
     try:
         with runtime.store.session() as session:
-            services.insert_service(session, spec, request_id)
-            _insert(session, request_id, RequestKind.create_service, spec, principal.user)
+            waiting = _decide_and_insert(session, principal, spec, request_id)
             if idempotency_key:
                 idempotency.bind(session, principal.user, idempotency_key, request_id)
-    except PavedError:
-        if idempotency_key:
-            with runtime.store.session() as session:
+    except PavedError as err:
+        with runtime.store.session() as session:
+            if isinstance(err, PolicyDeniedError):
+                audit.record(
+                    session,
+                    principal.user,
+                    "policy.deny",
+                    f"service:{spec.name}",
+                    reasons=err.reasons,
+                    team=spec.team,
+                    environment=spec.environment,
+                )
+            if idempotency_key:
                 idempotency.release(session, principal.user, idempotency_key)
         raise
-    _enqueue(workflows.apply_request_workflow, run_id_for(request_id), request_id)
+    if not waiting:
+        enqueue(workflows.apply_request_workflow, run_id_for(request_id), request_id)
     return read_request(request_id)
+
+
+def evaluate_create(principal: Principal, spec: ServiceCreate) -> PolicyEvaluation:
+    """A dry run: what policy would decide about creating `spec`, and why; nothing is stored."""
+    spec = validate_create(principal, spec)
+    with current().store.reading() as session:
+        return guarding.evaluate(session, principal, guarding.with_default_tags(session, spec))
+
+
+def _decide_and_insert(
+    session: Session, principal: Principal, spec: ServiceCreate, request_id: str
+) -> bool:
+    """Decide the request and store it; True if it waits for an approval.
+
+    The team's row is locked first, so two requests of one team are decided one after the
+    other and together never cross its budget.
+    """
+    identity.get_team(session, spec.team, lock=True)
+    spec = guarding.with_default_tags(session, spec)
+    evaluation = guarding.evaluate(session, principal, spec)
+    decision = evaluation.decision
+    guarding.refuse_if_denied(decision)
+    waiting = decision.outcome is Outcome.needs_approval
+    services.insert_service(
+        session,
+        spec,
+        request_id,
+        ServiceState.waiting_approval if waiting else ServiceState.provisioning,
+    )
+    _insert(
+        session,
+        request_id,
+        RequestKind.create_service,
+        spec,
+        principal.user,
+        state=RequestState.waiting_approval if waiting else RequestState.accepted,
+        policy={
+            "decision": decision.model_dump(mode="json"),
+            "cost": evaluation.cost.model_dump(mode="json"),
+        },
+    )
+    audit.record(
+        session,
+        principal.user,
+        f"policy.{decision.outcome.value}",
+        f"request:{request_id}",
+        reasons=[r.model_dump() for r in decision.reasons],
+        revision=decision.policy_revision,
+    )
+    if waiting:
+        approver = decision.approvers[0] if decision.approvers else Approver(team=spec.team)
+        approvals.insert_approval(
+            session,
+            request_id=request_id,
+            team=approver.team,
+            role=approver.role,
+            requested_by=principal.user,
+            reasons=[r.model_dump() for r in decision.reasons],
+            timeout=timedelta(seconds=current().settings.approval_timeout),
+        )
+    return waiting
 
 
 def submit_delete(principal: Principal, name: str) -> RequestPublic:
@@ -100,11 +187,13 @@ def submit_delete(principal: Principal, name: str) -> RequestPublic:
         _insert(session, request_id, RequestKind.delete_service, spec, principal.user)
         service.state = ServiceState.deleting.value
         service.request_id = request_id
-    _enqueue(workflows.apply_request_workflow, run_id_for(request_id), request_id)
+    enqueue(workflows.apply_request_workflow, run_id_for(request_id), request_id)
     return read_request(request_id)
 
 
 _BUSY = {
+    ServiceState.waiting_approval: "is waiting for approval (request {r}): an approver decides "
+    "first",
     ServiceState.provisioning: "is being created by request {r}: wait for it, or abort it",
     ServiceState.failed: "failed to be created (request {r}): retry that request, or abort it "
     "to remove what it made",
@@ -130,26 +219,35 @@ def retry(principal: Principal, request_id: str) -> RequestPublic:
     workflow = (
         workflows.roll_back_request_workflow if rollback else workflows.apply_request_workflow
     )
-    _enqueue(workflow, run_id, request_id)
+    enqueue(workflow, run_id, request_id)
     return read_request(request_id)
 
 
 def abort(principal: Principal, request_id: str) -> RequestPublic:
-    """Stop a request and remove everything it created, last first."""
-    allowed = {RequestState.failed, RequestState.accepted, RequestState.running}
+    """Stop a request and remove everything it created, last first (a request still waiting
+    for approval is withdrawn: it created nothing)."""
+    allowed = {
+        RequestState.failed,
+        RequestState.accepted,
+        RequestState.running,
+        RequestState.waiting_approval,
+    }
     with current().store.session() as session:
         request = rows.claim_transition(session, request_id, allowed, "aborted")
         _check_member(principal, request)
         if request.kind == RequestKind.delete_service:
             raise ConflictError("a teardown cannot be rolled back; retry it to finish it")
-        if request.state != RequestState.failed:
+        if request.state == RequestState.waiting_approval:
+            approving.withdraw(session, principal.user, request)
+            run_id = None
+        elif request.state != RequestState.failed:
             rows.touch(request, abort_requested=True)
             run_id = None
         else:
             run_id = _next_run(request)
             rows.touch(request, state=RequestState.rolling_back.value, phase="rollback")
     if run_id is not None:
-        _enqueue(workflows.roll_back_request_workflow, run_id, request_id)
+        enqueue(workflows.roll_back_request_workflow, run_id, request_id)
     return read_request(request_id)
 
 
@@ -175,13 +273,20 @@ def recover() -> int:
             if phase == "rollback"
             else workflows.apply_request_workflow
         )
-        _enqueue(workflow, RunId(run_id), request_id)
+        enqueue(workflow, RunId(run_id), request_id)
         queued += 1
     return queued
 
 
 def _insert(
-    session: Session, request_id: str, kind: RequestKind, spec: ServiceCreate, actor: str
+    session: Session,
+    request_id: str,
+    kind: RequestKind,
+    spec: ServiceCreate,
+    actor: str,
+    *,
+    state: RequestState = RequestState.accepted,
+    policy: dict[str, Any] | None = None,
 ) -> Request:
     plan = plan_create(spec) if kind == RequestKind.create_service else plan_delete(spec)
     return rows.insert_request(
@@ -195,6 +300,8 @@ def _insert(
         actor=actor,
         spec=spec.model_dump(mode="json"),
         steps=plan,
+        state=state,
+        policy=policy,
     )
 
 
@@ -216,16 +323,7 @@ def _enqueue_pending(request_id: str) -> None:
         if RequestState(request.state) not in _RUNNING or request.phase != "apply":
             return
         run_id = RunId(request.run_id)
-    _enqueue(workflows.apply_request_workflow, run_id, request_id)
-
-
-def _enqueue(workflow: Callable[[str], str], run_id: RunId, request_id: str) -> None:
-    """Queue the run; if that fails, the request is stored all the same and `recover` queues it."""
-    try:
-        with SetWorkflowID(run_id):
-            queue().enqueue(workflow, request_id)
-    except Exception:
-        log.warning("could not queue %s yet; the recovery sweep will", run_id, exc_info=True)
+    enqueue(workflows.apply_request_workflow, run_id, request_id)
 
 
 def _fingerprint(operation: str, body: object) -> str:

@@ -106,6 +106,14 @@ def render_workflow(spec: Mapping[str, Any]) -> str:
     return _WORKFLOW.format(service=service, python_version=python_version, image=image)
 
 
+def wanted_workflow(ref: ResourceRef, spec: Spec) -> str:
+    """The workflow the service's template brings (`spec.workflow`), else Paved's rendering."""
+    own = spec.get("workflow")
+    if isinstance(own, str) and own:
+        return own
+    return render_workflow(workflow_spec(ref, spec))
+
+
 class CiPipelineProvider:
     """The CI workflow file in the repository `<root>/<service>.git`, on `main`."""
 
@@ -123,13 +131,13 @@ class CiPipelineProvider:
         current = gitting.read_file(repo, WORKFLOW_PATH)
         if current is None:
             return MISSING
-        wanted = render_workflow(workflow_spec(ref, spec))
+        wanted = wanted_workflow(ref, spec)
         diff = () if current == wanted else (_describe_drift(current, wanted),)
         return Observation(exists=True, up_to_date=not diff, outputs=self._outputs(repo), diff=diff)
 
     def create(self, ref: ResourceRef, spec: Spec) -> Outputs:
         repo = self._repo(ref)
-        wanted = render_workflow(workflow_spec(ref, spec))
+        wanted = wanted_workflow(ref, spec)
         if not gitting.is_repo(repo):
             raise PermanentError(f"repository {repo.name} does not exist: create it first")
         gitting.commit_files(repo, {WORKFLOW_PATH: wanted}, "Configure CI pipeline")

@@ -71,7 +71,7 @@ def run_git(
     """Run `git ARGS`; with `check`, a non-zero exit raises `PermanentError`.
 
     git runs in `cwd`, or in the temp directory: never in the process's working directory,
-    which libraries that chdir (copier) may change under a running thread.
+    which a library that chdirs may change under a running thread.
     """
     command = ["git"]
     for option in _CONFIG:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from paved.schemas.policy import Reason
+
 
 class InvalidParam(BaseModel):
     """One invalid field: where (a dotted path) and why."""
@@ -21,5 +23,8 @@ class Problem(BaseModel):
     detail: str
     instance: str | None = None
     invalid_params: list[InvalidParam] = Field(default_factory=list, alias="invalid-params")
+    reasons: list[Reason] | None = Field(
+        default=None, description="the policy rules that denied the request, and why"
+    )
 
     model_config = {"populate_by_name": True}

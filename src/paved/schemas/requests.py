@@ -7,6 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from paved.schemas.approvals import ApprovalPublic
+from paved.schemas.policy import CostFacts, Decision
+
 
 class StepPublic(BaseModel):
     """One step of a request: what it does and where it stands."""
@@ -34,6 +37,9 @@ class RequestPublic(BaseModel):
     actor: str
     error: str | None = None
     failed_step: str | None = None
+    decision: Decision | None = Field(default=None, description="what policy decided, and why")
+    cost: CostFacts | None = Field(default=None, description="the cost the decision saw")
+    approval: ApprovalPublic | None = None
     created_at: datetime
     updated_at: datetime
     steps: list[StepPublic]

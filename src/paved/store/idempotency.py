@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from paved.core.errors import ConflictError, InputError
-from paved.store.models import IdempotencyKey, utcnow
+from paved.store.models import IdempotencyKey, as_utc, utcnow
 
 STALE_CLAIM = timedelta(seconds=60)
 FIELD = "Idempotency-Key"
@@ -43,9 +43,7 @@ def claim(session: Session, actor: str, key: str, fingerprint: str) -> str | Non
         raise InputError("this Idempotency-Key was already used with a different body", field=FIELD)
     if row.request_id is not None:
         return row.request_id
-    created = (
-        row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=utcnow().tzinfo)
-    )
+    created = as_utc(row.created_at)
     if utcnow() - created > STALE_CLAIM:
         row.created_at = utcnow()
         return None

@@ -80,17 +80,24 @@ def principal_of(session: Session, user: User) -> Principal:
     return Principal(user.name, user.is_admin, {team: TeamRole(role) for team, role in roles})
 
 
-def create_team(session: Session, name: str, title: str = "") -> Team:
+def create_team(
+    session: Session,
+    name: str,
+    title: str = "",
+    *,
+    cost_center: str | None = None,
+    monthly_budget: float | None = None,
+) -> Team:
     if session.get(Team, name) is not None:
         raise ConflictError(f"team {name!r} already exists", field="name")
-    team = Team(name=name, title=title)
+    team = Team(name=name, title=title, cost_center=cost_center, monthly_budget=monthly_budget)
     session.add(team)
     session.flush()
     return team
 
 
-def get_team(session: Session, name: str, *, field: str = "team") -> Team:
-    team = session.get(Team, name)
+def get_team(session: Session, name: str, *, field: str = "team", lock: bool = False) -> Team:
+    team = session.get(Team, name, with_for_update=lock)
     if team is None:
         raise NotFoundError(f"team {name!r} does not exist", field=field)
     return team

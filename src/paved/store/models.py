@@ -13,6 +13,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """A stored time as an aware UTC time (SQLite hands back naive ones)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, datetime: DateTime(timezone=True)}
 
@@ -30,6 +35,8 @@ class Team(Base):
 
     name: Mapped[str] = mapped_column(String(63), primary_key=True)
     title: Mapped[str] = mapped_column(String(200), default="")
+    cost_center: Mapped[str | None] = mapped_column(String(63), default=None)
+    monthly_budget: Mapped[float | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -105,6 +112,7 @@ class Request(Base):
     abort_requested: Mapped[bool] = mapped_column(default=False)
     error: Mapped[str | None] = mapped_column(Text, default=None)
     failed_step: Mapped[str | None] = mapped_column(String(120), default=None)
+    policy: Mapped[dict[str, Any]] = mapped_column(default=dict)
     version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -130,6 +138,27 @@ class RequestStep(Base):
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
     error: Mapped[str | None] = mapped_column(Text, default=None)
     outputs: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Approval(Base):
+    """A request waiting for (or decided by) an approver; one per request that needs one."""
+
+    __tablename__ = "approvals"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    request_id: Mapped[str] = mapped_column(
+        ForeignKey("requests.id", ondelete="CASCADE"), unique=True
+    )
+    team: Mapped[str] = mapped_column(String(63), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    requested_by: Mapped[str] = mapped_column(String(63))
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    decided_by: Mapped[str | None] = mapped_column(String(63), default=None)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    decided_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class IdempotencyKey(Base):
@@ -201,3 +230,19 @@ class FrictionReport(Base):
     page: Mapped[str] = mapped_column(String(500))
     text: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class TemplateOrigin(Base):
+    """Which template version a service's repository was rendered from, and the commit holding
+    that pristine render (the base of the next upgrade's three-way merge)."""
+
+    __tablename__ = "template_origins"
+
+    service: Mapped[str] = mapped_column(String(63), primary_key=True)
+    template: Mapped[str] = mapped_column(String(100), index=True)
+    version: Mapped[str] = mapped_column(String(100))
+    commit: Mapped[str] = mapped_column(String(64))
+    pending_version: Mapped[str | None] = mapped_column(String(100), default=None)
+    pending_commit: Mapped[str | None] = mapped_column(String(64), default=None)
+    pending_branch: Mapped[str | None] = mapped_column(String(200), default=None)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

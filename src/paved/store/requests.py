@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 
 from paved.core.errors import ConflictError, NotFoundError
 from paved.core.states import RequestState, StepState
+from paved.schemas.approvals import ApprovalPublic
 from paved.schemas.requests import RequestPublic, StepPublic
+from paved.store import approvals
 from paved.store.models import Request, RequestStep, utcnow
 
 
@@ -41,6 +43,8 @@ def insert_request(
     actor: str,
     spec: dict[str, Any],
     steps: list[NewStep],
+    state: RequestState = RequestState.accepted,
+    policy: dict[str, Any] | None = None,
 ) -> Request:
     request = Request(
         id=request_id,
@@ -51,7 +55,8 @@ def insert_request(
         environment=environment,
         actor=actor,
         spec=spec,
-        state=RequestState.accepted.value,
+        state=state.value,
+        policy=policy or {},
     )
     session.add(request)
     for position, step in enumerate(steps):
@@ -148,6 +153,15 @@ def note_step_error(
     touch(get_request(session, request_id))
 
 
+def end_unstarted(
+    request: Request, steps: list[RequestStep], state: RequestState, why: str
+) -> None:
+    """End a request none of whose steps ran (rejected, expired): every step is skipped."""
+    for step in steps:
+        step.state = StepState.skipped.value
+    touch(request, state=state.value, error=why)
+
+
 def claim_transition(
     session: Session, request_id: str, allowed: set[RequestState], verb: str
 ) -> Request:
@@ -201,7 +215,15 @@ def to_public(session: Session, request: Request) -> RequestPublic:
         actor=request.actor,
         error=request.error,
         failed_step=request.failed_step,
+        decision=request.policy.get("decision"),
+        cost=request.policy.get("cost"),
+        approval=_approval(session, request.id),
         created_at=request.created_at,
         updated_at=request.updated_at,
         steps=steps,
     )
+
+
+def _approval(session: Session, request_id: str) -> ApprovalPublic | None:
+    approval = approvals.approval_of(session, request_id)
+    return approvals.to_public(session, approval) if approval else None

@@ -10,11 +10,16 @@ from sqlalchemy.orm import Session
 
 from paved.core.errors import ConflictError, NotFoundError
 from paved.core.states import ServiceState
-from paved.schemas.services import ResourcePublic, ServiceCreate, ServicePublic
+from paved.schemas.services import ResourcePublic, ResourceSpec, ServiceCreate, ServicePublic
 from paved.store.models import Resource, Service
 
 
-def insert_service(session: Session, spec: ServiceCreate, request_id: str) -> Service:
+def insert_service(
+    session: Session,
+    spec: ServiceCreate,
+    request_id: str,
+    state: ServiceState = ServiceState.provisioning,
+) -> Service:
     """Record a new service; `ConflictError` when the name is taken, even by a concurrent call."""
     if session.get(Service, spec.name) is not None:
         raise _taken(spec.name)
@@ -27,7 +32,7 @@ def insert_service(session: Session, spec: ServiceCreate, request_id: str) -> Se
         tags=dict(spec.tags),
         parameters=dict(spec.parameters),
         spec=spec.model_dump(),
-        state=ServiceState.provisioning.value,
+        state=state.value,
         request_id=request_id,
     )
     try:
@@ -61,6 +66,20 @@ def list_services(session: Session, *, team: str | None = None) -> list[Service]
     if team:
         query = query.where(Service.team == team)
     return list(session.scalars(query))
+
+
+def requested_resources(
+    session: Session, team: str, *, excluding: str | None = None
+) -> list[ResourceSpec]:
+    """Every resource the team's services ask for (made, being made or awaiting approval)."""
+    query = select(Service.spec).where(Service.team == team)
+    if excluding:
+        query = query.where(Service.name != excluding)
+    return [
+        ResourceSpec.model_validate(resource)
+        for spec in session.scalars(query)
+        for resource in spec.get("resources", [])
+    ]
 
 
 def resources_of(session: Session, service: str) -> list[Resource]:

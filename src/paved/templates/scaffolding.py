@@ -1,106 +1,148 @@
-"""Rendering a service's first commit: the template's skeleton plus the files Paved manages.
+"""Rendering a service's repository: the template's steps plus the files Paved manages.
 
-The skeleton is rendered with copier into a temporary directory and read back. Copier treats a
-skeleton that is not itself a git repository's root as a plain directory: the files on disk are
-used as they are, with no clone and no tag lookup. The same input always gives the same bytes.
+The template runs with the service's validated parameters and a `paved` object describing the
+service (name, team, environment, resources, repository URL). Paved then writes the files it
+keeps itself: `catalog-info.yaml`, `CODEOWNERS`, and the CI workflow when the template brings
+none. The same input always gives the same bytes.
 """
 
 from __future__ import annotations
 
-import tempfile
-import threading
-from functools import cache
-from pathlib import Path
-from types import ModuleType
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
 from paved.catalog.entities import component_entity, resource_entities
-from paved.core.errors import PermanentError
 from paved.schemas.services import ServiceCreate
+from paved.templates import expressions
 from paved.templates.library import TemplateInfo, TemplateLibrary
+from paved.templates.running import Publication, run
 
 CATALOG_FILE = "catalog-info.yaml"
 CODEOWNERS_FILE = "CODEOWNERS"
 WORKFLOW_FILE = ".github/workflows/ci.yml"
+VERSION_ANNOTATION = "paved.dev/template-version"
+TECHDOCS_ANNOTATION = "backstage.io/techdocs-ref"
 
 
-_RENDERING = threading.Lock()
-"""Copier changes the process's working directory while it renders: one render at a time."""
+@dataclass(frozen=True)
+class Rendered:
+    """A service's files as its template makes them, and the template version that made them."""
 
-
-@cache
-def _copier() -> ModuleType:
-    """Copier, imported once on first use (its import takes about half a second)."""
-    import copier
-
-    return copier
+    template: str
+    version: str
+    files: dict[str, str]
 
 
 def preload() -> None:
-    """Import copier now, e.g. while a worker starts, so the first scaffold is fast too."""
-    _copier()
+    """Build the template engine now, e.g. while a worker starts, so the first render is fast."""
+    expressions.environment()
 
 
 def scaffold_files(
     library: TemplateLibrary, service: ServiceCreate, repository_url: str, ci_workflow: str
 ) -> dict[str, str]:
     """Every file of the service's first commit, by path: skeleton, catalog entry, owners, CI."""
+    return render_service(library, service, repository_url, ci_workflow).files
+
+
+def render_service(
+    library: TemplateLibrary, service: ServiceCreate, repository_url: str, ci_workflow: str
+) -> Rendered:
+    """The service's whole tree from the current version of its template."""
     template = library.get(service.template)
-    parameters = library.validate_parameters(service.template, service.parameters)
-    files = render_skeleton(template, template_data(service, parameters))
-    files[CATALOG_FILE] = catalog_info(service, repository_url)
+    provided = provided_values(template, service, repository_url)
+    parameters = library.validate_parameters(service.template, service.parameters, provided)
+    publication = Publication(repository_url, f"component:default/{service.name}")
+    result = run(
+        template, parameters, publication, {"paved": paved_context(service, repository_url)}
+    )
+    files = dict(result.files)
+    files[CATALOG_FILE] = catalog_info(service, repository_url, template.version)
     files[CODEOWNERS_FILE] = f"* @{service.team}\n"
-    files[WORKFLOW_FILE] = ci_workflow
-    return dict(sorted(files.items()))
+    files.setdefault(WORKFLOW_FILE, ci_workflow)
+    return Rendered(template.name, template.version, dict(sorted(files.items())))
 
 
-def template_data(service: ServiceCreate, parameters: dict[str, Any]) -> dict[str, Any]:
-    """The variables a skeleton sees."""
+def template_workflow(
+    library: TemplateLibrary, service: ServiceCreate, repository_url: str
+) -> str | None:
+    """The CI workflow the service's template brings, or None when Paved's default applies."""
+    rendered = render_service(library, service, repository_url, ci_workflow="")
+    return rendered.files.get(WORKFLOW_FILE) or None
+
+
+def paved_context(service: ServiceCreate, repository_url: str) -> dict[str, Any]:
+    """What Paved's own templates see as `paved`: the service beyond the template's parameters."""
+    resources = [
+        {"type": r.type, "name": r.resource_name, "size": r.size} for r in service.resources
+    ]
     return {
-        "service_name": service.name,
-        "description": service.description,
+        "name": service.name,
+        "package": service.name.replace("-", "_"),
         "team": service.team,
+        "owner": f"group:default/{service.team}",
         "environment": service.environment,
-        "resources": [
-            {"type": r.type, "name": r.resource_name, "size": r.size} for r in service.resources
-        ],
-        "parameters": parameters,
+        "description": service.description,
+        "resources": resources,
+        "resource_types": sorted({r["type"] for r in resources}),
+        "repository_url": repository_url,
     }
 
 
-def catalog_info(service: ServiceCreate, repository_url: str) -> str:
+def provided_values(
+    template: TemplateInfo, service: ServiceCreate, repository_url: str
+) -> dict[str, Any]:
+    """Values of Backstage's well-known fields, taken from the service: its name, its owner,
+    its description and where its repository is, so Backstage templates run unchanged."""
+    host = urlsplit(repository_url).netloc or "paved"
+    known = {
+        "name": service.name,
+        "owner": f"group:default/{service.team}",
+        "description": service.description,
+        "repo": f"{host}?owner={service.team}&repo={service.name}",
+    }
+    values: dict[str, Any] = {}
+    properties: Mapping[str, Any] = template.parameters.get("properties", {})
+    for key, prop in properties.items():
+        kind = _well_known(key, prop if isinstance(prop, Mapping) else {})
+        if kind and (kind != "description" or service.description):
+            values[key] = known[kind]
+    return values
+
+
+def well_known_fields(template: TemplateInfo) -> list[str]:
+    """The parameters Paved fills from the service when they are not given."""
+    properties: Mapping[str, Any] = template.parameters.get("properties", {})
+    return [
+        key
+        for key, prop in properties.items()
+        if _well_known(key, prop if isinstance(prop, Mapping) else {})
+    ]
+
+
+def _well_known(key: str, prop: Mapping[str, Any]) -> str | None:
+    widget = prop.get("ui:field")
+    if widget == "EntityNamePicker" or key in ("component_id", "name"):
+        return "name"
+    if widget == "OwnerPicker" or key == "owner":
+        return "owner"
+    if widget == "RepoUrlPicker" or key == "repoUrl":
+        return "repo"
+    if key == "description":
+        return "description"
+    return None
+
+
+def catalog_info(service: ServiceCreate, repository_url: str, version: str = "") -> str:
     """`catalog-info.yaml`: the Component, then one document per Resource."""
-    entities = [component_entity(service, repository_url), *resource_entities(service)]
+    component = component_entity(service, repository_url)
+    annotations = component["metadata"].setdefault("annotations", {})
+    annotations[TECHDOCS_ANNOTATION] = "dir:."
+    if version:
+        annotations[VERSION_ANNOTATION] = version
+    entities = [component, *resource_entities(service)]
     return yaml.safe_dump_all(entities, sort_keys=False, explicit_start=True)
-
-
-def render_skeleton(template: TemplateInfo, data: dict[str, Any]) -> dict[str, str]:
-    """The skeleton rendered with `data`, as text by relative path."""
-    copier = _copier()
-    if not (template.skeleton / "copier.yml").is_file():
-        raise PermanentError(f"template {template.name} has no skeleton/copier.yml")
-    with _RENDERING, tempfile.TemporaryDirectory(prefix="paved-scaffold-") as tmp:
-        try:
-            copier.run_copy(
-                str(template.skeleton),
-                tmp,
-                data=data,
-                defaults=True,
-                quiet=True,
-                unsafe=False,
-                skip_tasks=True,
-                settings=copier.Settings(),
-            )
-        except Exception as err:  # copier raises many kinds; all mean a broken template
-            raise PermanentError(f"template {template.name} failed to render: {err}") from err
-        return _read_tree(Path(tmp))
-
-
-def _read_tree(root: Path) -> dict[str, str]:
-    files: dict[str, str] = {}
-    for path in sorted(root.rglob("*")):
-        if path.is_file():
-            files[path.relative_to(root).as_posix()] = path.read_text()
-    return files

@@ -19,7 +19,7 @@ from paved.store.db import Store
 
 router = APIRouter(prefix="/requests", tags=["requests"])
 _POLL_SECONDS = 0.2
-_ENDS = {RequestState.succeeded, RequestState.failed, RequestState.rolled_back}
+_ENDS = {state for state in RequestState if state.is_final} | {RequestState.failed}
 
 
 @router.get("", response_model=RequestsPublic)

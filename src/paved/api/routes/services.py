@@ -24,7 +24,11 @@ def create_service(
         str | None, Header(alias="Idempotency-Key", max_length=255, min_length=1)
     ] = None,
 ) -> RequestPublic:
-    """Ask for a new service: answers 202 with the request that creates it."""
+    """Ask for a new service: answers 202 with the request that creates it.
+
+    Policy decides first: a denial answers 403 with the `reasons` (the rules that denied it); a
+    request that needs approval answers 202 in the state `waiting_approval`.
+    """
     request = submitting.submit_create(principal, body, idempotency_key)
     response.headers["Location"] = f"/api/v1/requests/{request.id}"
     return request

@@ -7,16 +7,19 @@ from fastapi import APIRouter, status
 from paved.api.deps import AdminPrincipal, CurrentPrincipal, StoreDep
 from paved.core.errors import NotAllowedError
 from paved.core.states import TeamRole
+from paved.insights.costing import team_spend
 from paved.schemas.teams import (
     MemberAdd,
     TeamCreate,
     TeamPublic,
     TeamsPublic,
+    TeamUpdate,
     TokenCreate,
     TokenCreated,
     WhoAmI,
 )
-from paved.store import audit, identity
+from paved.store import audit, identity, services
+from paved.store.db import Session
 from paved.store.models import utcnow
 
 router = APIRouter(tags=["teams"])
@@ -26,19 +29,36 @@ router = APIRouter(tags=["teams"])
 def create_team(body: TeamCreate, store: StoreDep, principal: AdminPrincipal) -> TeamPublic:
     """Create a team (admins only)."""
     with store.session() as session:
-        team = identity.create_team(session, body.name, body.title)
+        identity.create_team(
+            session,
+            body.name,
+            body.title,
+            cost_center=body.cost_center,
+            monthly_budget=body.monthly_budget,
+        )
         audit.record(session, principal.user, "team.create", f"team:{body.name}")
-        return TeamPublic(name=team.name, title=team.title, members={})
+        return _public(session, body.name)
+
+
+@router.patch("/teams/{team}", response_model=TeamPublic)
+def update_team(
+    team: str, body: TeamUpdate, store: StoreDep, principal: AdminPrincipal
+) -> TeamPublic:
+    """Change a team's title, cost center or monthly budget (admins only); null clears."""
+    changes = body.model_dump(exclude_unset=True)
+    with store.session() as session:
+        found = identity.get_team(session, team, field="team", lock=True)
+        for name, value in changes.items():
+            setattr(found, name, value)
+        audit.record(session, principal.user, "team.update", f"team:{team}", **changes)
+        return _public(session, team)
 
 
 @router.get("/teams", response_model=TeamsPublic)
 def read_teams(store: StoreDep, _principal: CurrentPrincipal) -> TeamsPublic:
     """List teams with their members."""
     with store.reading() as session:
-        data = [
-            TeamPublic(name=t.name, title=t.title, members=identity.members_of(session, t.name))
-            for t in identity.list_teams(session)
-        ]
+        data = [_public(session, t.name) for t in identity.list_teams(session)]
     return TeamsPublic(data=data, count=len(data))
 
 
@@ -59,10 +79,7 @@ def add_team_member(
             user=body.user,
             role=body.role.value,
         )
-        found = identity.get_team(session, team)
-        return TeamPublic(
-            name=found.name, title=found.title, members=identity.members_of(session, team)
-        )
+        return _public(session, team)
 
 
 @router.post(
@@ -78,6 +95,19 @@ def create_user_token(
         token = identity.add_token(session, user, body.name)
         audit.record(session, principal.user, "token.create", f"user:{user}", name=body.name)
     return TokenCreated(user=user, name=body.name, token=token, created_at=utcnow())
+
+
+def _public(session: Session, name: str) -> TeamPublic:
+    """A team with its members and its committed monthly spend."""
+    team = identity.get_team(session, name)
+    return TeamPublic(
+        name=team.name,
+        title=team.title,
+        cost_center=team.cost_center,
+        monthly_budget=team.monthly_budget,
+        monthly_spend=team_spend(services.requested_resources(session, name)),
+        members=identity.members_of(session, name),
+    )
 
 
 @router.get("/whoami", response_model=WhoAmI)

@@ -1,0 +1,1 @@
+"""${{ values.name }}: a background worker made from Paved's python-worker golden path."""

@@ -1,0 +1,118 @@
+"""The repositories the templates generate pass their own tests, run as their CI would.
+
+Python projects run with this interpreter (which has their dependencies: FastAPI, SQLAlchemy,
+Celery, Typer) and ruff; Node projects with node's test runner after `npm install` from the
+registry; Go projects with `go test` where a Go toolchain is installed.
+(python-api's own tests run in test_templates.py.)
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from paved.schemas.services import ResourceSpec, ServiceCreate
+from paved.templates.library import TemplateLibrary, default_root
+from paved.templates.scaffolding import scaffold_files
+
+REPO_URL = "http://paved.test/git/demo-svc.git"
+
+
+def generate(template: str, target: Path) -> Path:
+    library = TemplateLibrary(default_root())
+    service = ServiceCreate(
+        name="demo-svc",
+        template=template,
+        team="checkout",
+        description="A demo",
+        resources=[ResourceSpec(type=t) for t in library.get(template).resources or ()],
+    )
+    for name, text in scaffold_files(library, service, REPO_URL, "name: ci\n").items():
+        path = target / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return target
+
+
+def run(command: list[str], cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "DATABASE_", "REDIS_"))
+    }
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    return subprocess.run(
+        command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+@pytest.mark.parametrize(("template", "tests"), [("python-worker", 2), ("python-cli", 3)])
+def test_python_project_passes_its_tests_and_lint(
+    template: str, tests: int, tmp_path: Path
+) -> None:
+    project = generate(template, tmp_path)
+    result = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"{tests} passed" in result.stdout
+    ruff = str(Path(sys.executable).parent / "ruff")
+    lint = run([ruff, "check", "--no-cache", "."], project)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+def _node_tests(project: Path) -> subprocess.CompletedProcess[str]:
+    result = run(["node", "--test"], project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "# fail 0" in result.stdout
+    return result
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_web_app_passes_its_tests(tmp_path: Path) -> None:
+    """Its health routes are plain web handlers: node runs them without installing Next."""
+    result = _node_tests(generate("web-app", tmp_path))
+    assert "# pass 2" in result.stdout
+
+
+@pytest.mark.skipif(shutil.which("npm") is None, reason="npm is not installed")
+def test_node_api_installs_and_passes_its_tests(tmp_path: Path) -> None:
+    """Express comes from the npm registry; Prisma's engines are not downloaded (the tests
+    stand in for the database), hence --ignore-scripts."""
+    project = generate("node-api", tmp_path)
+    install = run(
+        ["npm", "install", "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund"], project
+    )
+    assert install.returncode == 0, install.stdout + install.stderr
+    result = _node_tests(project)
+    assert "# pass 2" in result.stdout
+
+
+@pytest.mark.skipif(
+    shutil.which("go") is None, reason="no Go toolchain on this machine: go-service untested"
+)
+def test_go_service_passes_its_tests(tmp_path: Path) -> None:
+    project = generate("go-service", tmp_path)
+    tidy = run(["go", "mod", "tidy"], project, timeout=600)
+    assert tidy.returncode == 0, tidy.stderr
+    result = run(["go", "test", "./..."], project, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_python_api_migrations_run(tmp_path: Path) -> None:
+    """The python-api's Alembic setup works: a revision is generated and applied on SQLite."""
+    project = generate("python-api", tmp_path / "project")
+    env = {"DATABASE_URL": f"sqlite+pysqlite:///{tmp_path / 'app.db'}"}
+    alembic = [sys.executable, "-m", "alembic"]
+    for command in (["revision", "-m", "first"], ["upgrade", "head"], ["current"]):
+        result = subprocess.run(
+            [*alembic, *command],
+            cwd=project,
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert "(head)" in result.stdout
