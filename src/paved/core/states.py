@@ -17,7 +17,6 @@ class RequestState(StrEnum):
     rolled_back = "rolled_back"
     rejected = "rejected"
     expired = "expired"
-    withdrawn = "withdrawn"
 
     @property
     def label(self) -> str:
