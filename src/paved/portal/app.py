@@ -12,7 +12,16 @@ from starlette.types import ExceptionHandler
 
 from paved.core.errors import PavedError
 from paved.portal.rendering import error_page
-from paved.portal.routes import admin, catalog, creating, friction, home, requesting, signing_in
+from paved.portal.routes import (
+    admin,
+    approving,
+    catalog,
+    creating,
+    friction,
+    home,
+    requesting,
+    signing_in,
+)
 from paved.portal.viewers import SignInRequiredError, Viewer, current_viewer
 
 STATIC = Path(__file__).with_name("static")
@@ -22,7 +31,7 @@ _API_PATHS = ("/api/", "/git/", "/healthz", "/readyz")
 def install(app: FastAPI) -> None:
     """Add the portal's pages at `/` and its assets at `/static`."""
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (signing_in, home, creating, requesting, catalog, admin, friction):
+    for module in (signing_in, home, creating, requesting, approving, catalog, admin, friction):
         app.include_router(module.router, include_in_schema=False)
     app.add_exception_handler(SignInRequiredError, _sign_in_first)
     api_handler = app.exception_handlers[PavedError]

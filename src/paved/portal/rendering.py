@@ -20,6 +20,9 @@ _COLOURS = {
     "active": "green",
     "provisioning": "blue",
     "deleting": "yellow",
+    "pending": "cyan",
+    "approved": "green",
+    "withdrawn": "grey",
 }
 
 

@@ -9,17 +9,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from paved.core.errors import PavedError
-from paved.insights import costing
-from paved.orchestrator import submitting
 from paved.portal.calling import RefusedError, call_api
 from paved.portal.creating_form import CreateForm, api_field, load_form
 from paved.portal.rendering import page
 from paved.portal.viewers import CurrentViewer, Viewer, checked_form, store_of
-from paved.schemas.services import ServiceCreate
 from paved.store import identity
 from paved.templates.library import TemplateLibrary, default_root
 
@@ -56,7 +51,7 @@ async def submit_service(request: Request, template: str, viewer: CurrentViewer)
     if errors:
         return _render(request, viewer, form, values, errors=errors, status=422)
     if submitted.get("action") == "preview":
-        preview, errors = await run_in_threadpool(_dry_run, viewer, body)
+        preview, errors = await _dry_run(request, viewer, body)
         status = 422 if errors else 200
         return _render(request, viewer, form, values, errors=errors, preview=preview, status=status)
     return await _submit(request, viewer, form, values, body, submitted)
@@ -83,19 +78,25 @@ async def _submit(
     return RedirectResponse(f"/requests/{created['id']}", status_code=303)
 
 
-def _dry_run(viewer: Viewer, body: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, str]]:
-    """What submitting would meet: the same validation as the API, and the monthly cost."""
+async def _dry_run(
+    request: Request, viewer: Viewer, body: dict[str, Any]
+) -> tuple[dict[str, Any] | None, dict[str, str]]:
+    """What submitting would meet (the API's dry run): validation, the policy decision with its
+    reasons, and the monthly cost; nothing is created."""
     try:
-        spec = submitting.validate_create(viewer.principal, ServiceCreate.model_validate(body))
-        cost = costing.estimate(spec.resources)
-    except ValidationError as err:
-        return None, {
-            api_field(".".join(str(p) for p in e["loc"]), body): e["msg"] for e in err.errors()
-        }
-    except PavedError as err:
-        return None, {api_field(err.field or "", body): err.message}
-    currency = costing.default_catalog().currency
-    return {"cost": cost, "currency": currency, "resources": spec.resources}, {}
+        evaluation = await call_api(request, viewer, "POST", "/api/v1/policy/evaluate", json=body)
+    except RefusedError as problem:
+        errors = {api_field(name, body): reason for name, reason in problem.fields.items()}
+        return None, errors or {"": problem.detail}
+    cost = evaluation["cost"]
+    return {
+        "cost": cost["estimate_monthly"],
+        "currency": cost["currency"],
+        "spend": cost["team_spend_monthly"],
+        "budget": cost["team_budget_monthly"],
+        "decision": evaluation["decision"],
+        "resources": body.get("resources", []),
+    }, {}
 
 
 def _team_choices(request: Request, viewer: Viewer) -> list[str]:

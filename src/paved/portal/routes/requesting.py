@@ -17,7 +17,7 @@ from paved.portal.viewers import CurrentViewer, Viewer, checked_form, store_of
 from paved.store import services
 
 router = APIRouter()
-SETTLED = {RequestState.succeeded, RequestState.failed, RequestState.rolled_back}
+SETTLED = {state for state in RequestState if state.is_final} | {RequestState.failed}
 
 
 @router.get("/requests/{request_id}", response_class=HTMLResponse)
@@ -34,7 +34,15 @@ def _render(
         found = services.find_service(session, current.service)
         service = services.to_public(session, found) if found is not None else None
     state = RequestState(current.state)
-    may_act = viewer.may_act_for(current.team) and state is RequestState.failed
+    member = viewer.may_act_for(current.team)
+    may_act = member and state is RequestState.failed
+    approval = current.approval
+    may_decide = (
+        approval is not None
+        and approval.state == "pending"
+        and approval.requested_by != viewer.user
+        and (viewer.is_admin or viewer.teams.get(approval.team) == approval.role)
+    )
     return page(
         request,
         "request.html",
@@ -44,6 +52,8 @@ def _render(
         settled=state in SETTLED,
         may_retry=may_act,
         may_abort=may_act and current.kind == RequestKind.create_service,
+        may_withdraw=member and state is RequestState.waiting_approval,
+        may_decide=may_decide,
         notice=notice,
         status=status,
     )

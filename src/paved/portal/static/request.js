@@ -1,13 +1,16 @@
 // The request page, live: listens to the API's event stream and updates each step in place.
-// When the request settles (succeeded, failed, rolled back) the page reloads once, so the
-// server renders what follows: outputs, or Retry/Abort for those allowed to.
+// When the request settles (succeeded, failed, rolled back, rejected, expired), or leaves the
+// wait for an approval, the page reloads once, so the server renders what follows: outputs,
+// Retry/Abort for those allowed to, the approval's decision.
 (function () {
   "use strict";
   var table = document.getElementById("steps");
   if (!table || !window.EventSource) { return; }
   var requestId = table.dataset.request;
   var shownState = table.dataset.state;
-  var settled = { succeeded: true, failed: true, rolled_back: true };
+  var settled = {
+    succeeded: true, failed: true, rolled_back: true, rejected: true, expired: true
+  };
   var live = document.getElementById("live-status");
 
   function badge(state) {
@@ -15,7 +18,8 @@
     var colours = {
       pending: "grey", accepted: "grey", skipped: "grey", running: "blue",
       succeeded: "green", failed: "red", compensating: "yellow", rolling_back: "yellow",
-      compensated: "magenta", rolled_back: "magenta"
+      compensated: "magenta", rolled_back: "magenta", waiting_approval: "cyan",
+      rejected: "red", expired: "grey"
     };
     span.className = "badge " + (colours[state] || "grey");
     span.dataset.state = state;
@@ -54,6 +58,12 @@
   source.addEventListener("request", function (event) {
     var request = JSON.parse(event.data);
     update(request);
+    if (shownState === "waiting_approval" && request.state !== shownState &&
+        !settled[request.state]) {
+      source.close();
+      window.location.reload();
+      return;
+    }
     if (settled[request.state]) {
       source.close();
       if (request.state !== shownState) { window.location.reload(); }
