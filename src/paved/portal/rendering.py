@@ -20,7 +20,6 @@ _COLOURS = {
     "active": "green",
     "provisioning": "blue",
     "deleting": "yellow",
-    "pending": "cyan",
     "approved": "green",
     "withdrawn": "grey",
 }
