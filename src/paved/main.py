@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
 from paved.api.app import create_app
+from paved.catalog.locations import reader_for
 from paved.catalog.registration import CatalogProvider
 from paved.core.settings import Settings
 from paved.core.states import TeamRole
@@ -50,7 +51,7 @@ def build_runtime(settings: Settings, store: Store) -> runtime.Runtime:
             build_redis_provider(settings),
             CiPipelineProvider(git_root),
             MonitoringProvider(git_root),
-            CatalogProvider(store),
+            CatalogProvider(store, reader_for(settings)),
         ]
     )
     key = load_or_create_key(settings.secret_key, settings.home / "secret.key")

@@ -6,7 +6,7 @@ from fastapi import APIRouter, FastAPI
 
 from paved import __version__
 from paved.api import errors
-from paved.api.routes import git, health, requests, services, teams
+from paved.api.routes import catalog, git, health, requests, services, teams
 from paved.core.settings import Settings
 from paved.store.db import Store
 
@@ -25,7 +25,7 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
     app.state.settings = settings
     app.state.store = store
     v1 = APIRouter(prefix=API_PREFIX)
-    for router in (services.router, requests.router, teams.router):
+    for router in (services.router, requests.router, teams.router, catalog.router):
         v1.include_router(router)
     app.include_router(v1)
     app.include_router(health.router)

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from paved.catalog.entities import component_entity, resource_entities
+from paved.catalog.entities import service_entities
 from paved.core.errors import PermanentError
 from paved.schemas.services import ServiceCreate
 from paved.templates.library import TemplateInfo, TemplateLibrary
@@ -71,8 +71,8 @@ def template_data(service: ServiceCreate, parameters: dict[str, Any]) -> dict[st
 
 
 def catalog_info(service: ServiceCreate, repository_url: str) -> str:
-    """`catalog-info.yaml`: the Component, then one document per Resource."""
-    entities = [component_entity(service, repository_url), *resource_entities(service)]
+    """`catalog-info.yaml`: the Component, one document per Resource, then the System."""
+    entities = service_entities(service, repository_url)
     return yaml.safe_dump_all(entities, sort_keys=False, explicit_start=True)
 
 
