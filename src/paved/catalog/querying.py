@@ -119,7 +119,7 @@ def parse_filter(expression: str) -> tuple[Condition, ...]:
     exists: set[str] = set()
     for part in expression.split(","):
         key, sep, value = part.partition("=")
-        key = key.strip().lower()
+        key = key.strip()
         if not key:
             raise InputError(f"filter: {part!r} has no key", field="filter")
         if sep:
@@ -131,7 +131,9 @@ def parse_filter(expression: str) -> tuple[Condition, ...]:
     return tuple(conditions)
 
 
-def _condition(key: str, values: tuple[str, ...] | None) -> Condition:
+def _condition(written: str, values: tuple[str, ...] | None) -> Condition:
+    """Known keys match case-insensitively; other paths are looked up as written."""
+    key = written.lower()
     if key == f"metadata.annotations.{ORPHAN_ANNOTATION}":
         return Condition("orphan")
     if key in ("status.errors", "errors"):
@@ -152,8 +154,9 @@ def _condition(key: str, values: tuple[str, ...] | None) -> Condition:
         return Condition(f"relation:{relation}", refs)
     for prefix in _MAP_PREFIXES:
         if key.startswith(prefix):
-            return Condition("json", lowered, (*prefix.rstrip(".").split("."), key[len(prefix) :]))
-    return Condition("json", lowered, tuple(key.split(".")))
+            path = (*prefix.rstrip(".").split("."), written[len(prefix) :])
+            return Condition("json", lowered, path)
+    return Condition("json", lowered, tuple(written.split(".")))
 
 
 def _ref_key(value: str, default_kind: str | None) -> str:

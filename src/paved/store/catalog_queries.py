@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     and_,
     bindparam,
+    case,
     cast,
     false,
     func,
@@ -162,22 +163,21 @@ def facet_counts(
     where = _where(filters, dialect)
     if facet == "tags":
         if dialect == "postgresql":
-            node = "catalog_entities.entity #> '{metadata,tags}'"
-            tags = (
-                f"jsonb_array_elements_text(CASE WHEN jsonb_typeof({node}) = 'array' "
-                f"THEN {node} ELSE '[]'::jsonb END)"
+            node = CatalogEntity.entity.op("#>")(literal_column("'{metadata,tags}'"))
+            array = case(
+                (func.jsonb_typeof(node) == "array", node),
+                else_=literal_column("'[]'::jsonb"),
             )
-            value: Any = literal_column("tag.value")
-            source = text(f"{tags} AS tag(value)")
+            tags = func.jsonb_array_elements_text(array).table_valued("value").alias("tag")
         else:
-            value = literal_column("tag.value")
-            source = text("json_each(catalog_entities.entity, '$.metadata.tags') AS tag")
+            tags = func.json_each(CatalogEntity.entity, "$.metadata.tags").table_valued("value")
+            tags = tags.alias("tag")
         query = (
-            select(value, func.count())
+            select(tags.c.value, func.count())
             .select_from(CatalogEntity)
-            .join(source, true())
+            .join(tags, true())
             .where(where)
-            .group_by(value)
+            .group_by(tags.c.value)
         )
     else:
         column = COLUMNS[facet]
