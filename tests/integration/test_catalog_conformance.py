@@ -125,7 +125,7 @@ def test_an_invalid_entity_carries_its_error_and_the_others_go_in(
     messages = [e["message"] for e in location["errors"]]
     assert any(
         "lifecycle" in m and e.get("entity") == "component:default/bad"
-        for m, e in zip(messages, location["errors"])
+        for m, e in zip(messages, location["errors"], strict=True)
     )
     assert any("metadata.name" in m for m in messages)
     assert any("document 4 is not a mapping" in m for m in messages)
