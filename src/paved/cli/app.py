@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from paved.cli import Globals, UsageError, admin, policy, requests, services, up
+from paved.cli import Globals, UsageError, admin, catalog, policy, requests, services, up
 from paved.cli.output import error_line
 from paved.client import DEFAULT_URL, ClientError
 
@@ -77,6 +77,7 @@ app.add_typer(requests.app, name="request")
 app.add_typer(admin.team_app, name="team")
 app.add_typer(admin.token_app, name="token")
 app.add_typer(policy.app, name="policy")
+app.add_typer(catalog.app, name="catalog")
 app.command("whoami")(admin.whoami)
 app.command("up")(up.up)
 

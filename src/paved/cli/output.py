@@ -126,6 +126,11 @@ def duration(step: StepPublic, now: datetime) -> str:
     return f"{minutes}m{rest:02d}s"
 
 
+def table(*columns: str) -> Table:
+    """An empty table with these column headings, in the CLI's style."""
+    return _table(*columns)
+
+
 def _table(*columns: str) -> Table:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     for column in columns:
