@@ -12,7 +12,8 @@ from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
 from paved.api.app import create_app
-from paved.catalog.locations import reader_for
+from paved.catalog import refreshing as catalog_refresh
+from paved.catalog.locations import Locations, reader_for
 from paved.catalog.registration import CatalogProvider
 from paved.core.settings import Settings
 from paved.core.states import TeamRole
@@ -103,6 +104,9 @@ def start_orchestrator(settings: Settings, store: Store, stopping: threading.Eve
     runtime.start(build_runtime(settings, store))
     _recover()
     threading.Thread(target=_sweep, args=(stopping,), name="paved-recovery", daemon=True).start()
+    catalog_refresh.start(
+        Locations(store, reader_for(settings)), settings.catalog_refresh_interval, stopping
+    )
 
 
 def _sweep(stopping: threading.Event) -> None:

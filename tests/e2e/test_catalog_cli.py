@@ -77,8 +77,8 @@ def test_register_list_get_search_graph_export_hygiene(
     )
     assert exported.returncode == 0, exported.stderr
     [ledger] = list(yaml.safe_load_all(exported.stdout))
-    assert (
-        ledger == [d for d in yaml.safe_load_all(CATALOG) if d["metadata"]["name"] == "ledger"][0]
+    assert ledger == next(
+        d for d in yaml.safe_load_all(CATALOG) if d["metadata"]["name"] == "ledger"
     )
 
     hygiene = paved_cli(embedded, "catalog", "hygiene")
@@ -87,7 +87,8 @@ def test_register_list_get_search_graph_export_hygiene(
 
     missing = paved_cli(embedded, "catalog", "get", "component:nothing")
     assert missing.returncode == 1
-    assert missing.stderr.count("\n") == 1 and "does not exist" in missing.stderr
+    assert missing.stderr.count("\n") == 1
+    assert "does not exist" in missing.stderr
     bad = paved_cli(embedded, "catalog", "register", str(tmp_path / "absent.yaml"))
     assert bad.returncode == 2
     assert "no such file" in bad.stderr

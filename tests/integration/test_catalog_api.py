@@ -9,7 +9,12 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from paved.catalog.locations import Locations
+from paved.catalog.reading import Reader
+from paved.catalog.refreshing import refresh_due
+from paved.core.settings import Settings
 from paved.providers import gitting
+from paved.store.db import Store
 from tests.integration.catalog_fixtures import (
     by_name,
     catalog_api,
@@ -303,3 +308,19 @@ def test_hygiene_lists_components_nobody_answers_for(
         ("component:default/ghost-owned", "owner-missing")
     ]
     assert catalog_api.get("/api/v1/catalog/hygiene", params={"staleDays": 0}).status_code == 422
+
+
+def test_scheduled_refresh_reads_only_locations_that_are_due(
+    catalog_api: TestClient, tmp_path: Path, settings: Settings
+) -> None:
+    path = write_yaml(
+        tmp_path / "s.yaml", entity("Component", "s", type="service", lifecycle="a", owner="g")
+    )
+    register(catalog_api, path)
+    write_yaml(path, entity("Component", "s", type="service", lifecycle="b", owner="g"))
+    locations = Locations(Store(settings.store_url), Reader())
+    assert refresh_due(locations, interval=3600) == 0
+    assert by_name(catalog_api, "component", "s")["spec"]["lifecycle"] == "a"
+    assert refresh_due(locations, interval=0) == 1
+    assert by_name(catalog_api, "component", "s")["spec"]["lifecycle"] == "b"
+    locations.store.dispose()

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
         description="this worker's name in DBOS; on restart it resumes the runs recorded under it",
     )
     templates_dir: Path | None = None
+    catalog_refresh_interval: float = Field(
+        default=300.0, description="seconds between catalog location refreshes; 0 turns them off"
+    )
     test_pause_after: str | None = Field(
         default=None, description="test hook: a step kind to pause after its provider call"
     )
