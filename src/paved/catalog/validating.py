@@ -1,8 +1,9 @@
 """Validation of entities against Backstage's own JSON schemas, used as published.
 
 The schemas refer to each other by `$id` (`Entity`, `EntityMeta`, `common#relation`); all
-files under the schema folder are loaded into one `referencing` registry, so nothing is
-fetched from the network. Beside the schemas, Backstage's field-format rules for names and
+files under the schema folder are loaded into one registry, so nothing is fetched from the
+network. A compiled validator (jsonschema-rs) decides valid or not, fast enough for 100,000
+entities; only an invalid entity goes through python-jsonschema, for messages naming the field. Beside the schemas, Backstage's field-format rules for names and
 namespaces apply (its `FieldFormatEntityPolicy`).
 """
 
@@ -15,12 +16,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
 SCHEMA_DIR_ENV = "PAVED_BACKSTAGE_SCHEMAS"
 _BUNDLED = Path(__file__).parent / "schema"
+_BASE = "https://schemas.paved.invalid/backstage/"  # never fetched: the retriever answers
 _NAME = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")
 _NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 _LABEL_KEY = re.compile(
@@ -65,6 +68,25 @@ def _envelope(root: Path) -> Draft7Validator:
     return Draft7Validator(entity, registry=registry)
 
 
+@cache
+def _fast(root: Path) -> dict[tuple[str, str], Any]:
+    """Compiled validators by (apiVersion, kind), resolving `$ref`s from the schema folder."""
+    documents = {
+        doc["$id"]: doc for doc in (json.loads(p.read_text()) for p in root.rglob("*.schema.json"))
+    }
+
+    def retrieve(uri: str) -> Any:
+        return documents[uri.rsplit("/", 1)[-1].split("#", 1)[0]]
+
+    compiled = {}
+    for key, validator in _validators(root).items():
+        schema_id = validator.schema["$id"]
+        compiled[key] = jsonschema_rs.Draft7Validator(
+            validator.schema, retriever=retrieve, base_uri=f"{_BASE}{schema_id}"
+        )
+    return compiled
+
+
 def known_kinds() -> set[str]:
     return {kind for _, kind in _validators(schema_dir())}
 
@@ -85,6 +107,8 @@ def validate_entity(entity: Any) -> list[str]:
                 f"(known: {', '.join(sorted(known_kinds()))})"
             ]
         return problems
+    if _fast(root)[(api_version.lower(), kind.lower())].is_valid(entity):
+        return _format_problems(entity)
     return _schema_problems(validator, entity) or _format_problems(entity)
 
 

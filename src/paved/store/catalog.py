@@ -117,11 +117,14 @@ def upsert(session: Session, origin: str, writes: Sequence[EntityWrite]) -> None
         }
         for w in writes
     ]
-    kept = ("uid", "created_at", "body", "etag")
-    for chunk in chunks(rows):
-        statement = _insert(session)(CatalogEntity).values(list(chunk))
-        replaced = {c: statement.excluded[c] for c in chunk[0] if c not in (*kept, "ref")}
-        session.execute(statement.on_conflict_do_update(index_elements=["ref"], set_=replaced))
+    if rows:
+        kept = ("uid", "created_at", "body", "etag", "ref")
+        statement = _insert(session)(CatalogEntity.__table__)
+        replaced = {c: statement.excluded[c] for c in rows[0] if c not in kept}
+        upserting = statement.on_conflict_do_update(index_elements=["ref"], set_=replaced)
+        connection = session.connection()
+        for chunk in chunks(rows, 2000):
+            connection.execute(upserting, list(chunk))
     declared = [(w.ref, *r) for w in writes for r in w.relations]
     replace_relations(session, [w.ref for w in writes], declared)
 
@@ -161,8 +164,9 @@ def replace_relations(
         {"origin": origin, "source": source, "type": type_, "target": target}
         for origin, source, type_, target in sorted(set(relations))
     ]
-    for chunk in chunks(rows, 2000):
-        session.execute(insert(CatalogRelation).values(list(chunk)))
+    connection = session.connection()
+    for chunk in chunks(rows, 5000):
+        connection.execute(insert(CatalogRelation.__table__), list(chunk))
 
 
 def delete_entities(session: Session, refs: Sequence[str]) -> None:
