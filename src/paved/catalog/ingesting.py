@@ -31,9 +31,30 @@ class Report:
     errors: list[LocationError] = field(default_factory=list)
 
 
-def apply(session: Session, origin: str, outcome: Outcome) -> Report:
-    """Make the catalog hold what `origin` yields now."""
-    report = Report(errors=list(outcome.errors))
+def apply(session: Session, origin: str, outcomes: Outcome | Iterable[Outcome]) -> Report:
+    """Make the catalog hold what `origin` yields now (given whole, or file by file)."""
+    report = Report()
+    produced: set[str] = set()
+    changed: set[str] = set()
+    touched: set[str] = set()
+    for outcome in [outcomes] if isinstance(outcomes, Outcome) else outcomes:
+        report.errors += outcome.errors
+        batch_changed, batch_touched = _apply_batch(session, origin, outcome, report)
+        produced.update(p.ref.key for p in outcome.entities)
+        changed |= batch_changed
+        touched |= batch_touched
+    gone = sorted(rows.refs_of_origin(session, origin) - produced)
+    rows.set_orphan(session, gone, True)
+    report.orphaned = len(gone)
+    touched |= set(gone) | rows.relations_touching(session, sorted(changed))
+    stitch_refs(session, touched)
+    return report
+
+
+def _apply_batch(
+    session: Session, origin: str, outcome: Outcome, report: Report
+) -> tuple[set[str], set[str]]:
+    """Upsert one batch; returns the changed refs and every ref whose body must be re-stitched."""
     produced = {p.ref.key: p for p in outcome.entities}
     before = rows.existing(session, sorted(produced))
     writes, kept_with_errors = [], []
@@ -54,17 +75,12 @@ def apply(session: Session, origin: str, outcome: Outcome) -> Report:
             report.updated += old is not None
         else:
             report.unchanged += 1
-    gone = sorted(rows.refs_of_origin(session, origin) - produced.keys())
     changed = [w.ref for w in writes]
-    neighbours = rows.relations_touching(session, changed)
+    neighbours = rows.relations_touching(session, changed)  # before: the old relations' ends
     rows.upsert(session, origin, writes)
     for key, errors in kept_with_errors:
         rows.set_errors(session, key, errors)
-    rows.set_orphan(session, gone, True)
-    report.orphaned = len(gone)
-    touched = {*changed, *gone, *(k for k, _ in kept_with_errors)}
-    stitch_refs(session, touched | neighbours | rows.relations_touching(session, changed))
-    return report
+    return set(changed), {*changed, *neighbours, *(k for k, _ in kept_with_errors)}
 
 
 def remove(session: Session, origin: str) -> int:

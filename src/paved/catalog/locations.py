@@ -6,13 +6,16 @@ entities included; deleting the location deletes them.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 import logging
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from paved.catalog import ingesting, reading
-from paved.catalog.processing import location_key, process_location
+from paved.catalog.processing import iter_location, location_key
 from paved.catalog.reading import Reader, RepoResolver
 from paved.core.errors import PavedError
 from paved.core.settings import Settings
@@ -52,12 +55,15 @@ class Locations:
         """Read the location again and apply what it yields now."""
         with self.store.reading() as session:
             location = stored.get_location(session, location_id)
-        outcome = process_location(self.reader, location.type, location.target)
+        outcomes = iter_location(self.reader, location.type, location.target)
         with self.store.session() as session:
-            report = ingesting.apply(session, origin_of(location), outcome)
+            report = ingesting.apply(session, origin_of(location), outcomes)
             errors = [_error(e) for e in report.errors]
-            stored.record_refresh(session, location_id, errors, len(outcome.entities))
-            return stored.get_location(session, location_id)
+            count = report.added + report.updated + report.unchanged
+            stored.record_refresh(session, location_id, errors, count)
+            found = stored.get_location(session, location_id)
+        release_memory()
+        return found
 
     def refresh_all(self) -> int:
         """Refresh every location; one failing never stops the others. Returns how many ran."""
@@ -85,6 +91,13 @@ class Locations:
         with self.store.session() as session:
             location = stored.delete_location(session, location_id)
             return ingesting.remove(session, origin_of(location))
+
+
+def release_memory() -> None:
+    """Hand the memory a big refresh used back to the OS (glibc keeps freed heap otherwise)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def origin_of(location: CatalogLocation) -> str:

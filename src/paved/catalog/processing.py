@@ -9,6 +9,7 @@ expanded, cycles cut).
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,7 +53,15 @@ class Outcome:
 
 def process_location(reader: Reader, type_: str, target: str) -> Outcome:
     """Everything a registered location yields, following nested Location entities."""
-    outcome = Outcome()
+    merged = Outcome()
+    for outcome in iter_location(reader, type_, target):
+        merged.entities += outcome.entities
+        merged.errors += outcome.errors
+    return merged
+
+
+def iter_location(reader: Reader, type_: str, target: str) -> Iterator[Outcome]:
+    """What a location yields, one file at a time (so a huge location never sits in memory)."""
     origin = location_key(type_, target)
     queue: deque[tuple[str, str, bool]] = deque([(type_, target, False)])
     seen: set[str] = set()
@@ -62,9 +71,10 @@ def process_location(reader: Reader, type_: str, target: str) -> Outcome:
         try:
             targets = reader.expand(kind, pattern)
         except PavedError as err:
-            outcome.errors.append(LocationError(location_key(kind, pattern), str(err)))
+            yield Outcome(errors=[LocationError(location_key(kind, pattern), str(err))])
             continue
         for concrete in targets:
+            outcome = Outcome()
             key = location_key(kind, concrete)
             if key in seen:
                 continue
@@ -73,16 +83,16 @@ def process_location(reader: Reader, type_: str, target: str) -> Outcome:
                 text = reader.read(kind, concrete)
             except NotFoundError as err:
                 if not from_glob:
-                    outcome.errors.append(LocationError(key, f"not found: {err}"))
+                    yield Outcome(errors=[LocationError(key, f"not found: {err}")])
                 continue
             except PavedError as err:
-                outcome.errors.append(LocationError(key, f"cannot be read: {err}"))
+                yield Outcome(errors=[LocationError(key, f"cannot be read: {err}")])
                 continue
             for found in _process_file(reader, kind, concrete, text, origin, outcome):
                 _claim(found, claimed, outcome)
                 for child in _children(found, kind, concrete):
                     queue.append(child)
-    return outcome
+            yield outcome
 
 
 def _claim(found: Processed, claimed: dict[str, str], outcome: Outcome) -> None:

@@ -3,8 +3,9 @@
 The schemas refer to each other by `$id` (`Entity`, `EntityMeta`, `common#relation`); all
 files under the schema folder are loaded into one registry, so nothing is fetched from the
 network. A compiled validator (jsonschema-rs) decides valid or not, fast enough for 100,000
-entities; only an invalid entity goes through python-jsonschema, for messages naming the field. Beside the schemas, Backstage's field-format rules for names and
-namespaces apply (its `FieldFormatEntityPolicy`).
+entities; only an invalid entity goes through python-jsonschema, for messages naming the
+field. Beside the schemas, Backstage's field-format rules for names and namespaces apply (its
+`FieldFormatEntityPolicy`).
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from paved.store.models import CatalogEntity, CatalogRelation, utcnow
 
 BATCH = 500
+RELATIONS: Any = CatalogRelation.__table__
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,7 @@ def replace_relations(
     ]
     connection = session.connection()
     for chunk in chunks(rows, 5000):
-        connection.execute(insert(CatalogRelation.__table__), list(chunk))
+        connection.execute(insert(RELATIONS), list(chunk))
 
 
 def delete_entities(session: Session, refs: Sequence[str]) -> None:
