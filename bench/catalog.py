@@ -100,7 +100,12 @@ def generate(sizes: dict[str, int], seed: int = 7) -> tuple[list[dict[str, Any]]
         }
 
     def envelope(kind: str, metadata: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
-        return {"apiVersion": "backstage.io/v1alpha1", "kind": kind, "metadata": metadata, "spec": spec}
+        return {
+            "apiVersion": "backstage.io/v1alpha1",
+            "kind": kind,
+            "metadata": metadata,
+            "spec": spec,
+        }
 
     entities = [
         envelope("Group", {"name": f"team-{g}"}, {"type": "team", "children": []})
@@ -118,9 +123,14 @@ def generate(sizes: dict[str, int], seed: int = 7) -> tuple[list[dict[str, Any]]
         envelope(
             "API",
             meta(f"api-{a}", "API"),
-            {"type": "openapi", "lifecycle": "production", "owner": f"team-{a % groups}",
-             "system": f"system-{a % systems}", "definition": "openapi: 3.0.0"},
-        )  # fmt: skip
+            {
+                "type": "openapi",
+                "lifecycle": "production",
+                "owner": f"team-{a % groups}",
+                "system": f"system-{a % systems}",
+                "definition": "openapi: 3.0.0",
+            },
+        )
         for a in range(apis)
     ]
     entities += [
@@ -325,10 +335,18 @@ class Result:
     loads: dict[str, Load] = field(default_factory=dict)
 
 
-def measure(backend: str, size: int, admin_url: str | None, root: Path, duration: int) -> Result:
+@dataclass(frozen=True)
+class Catalog:
+    size: int
+    path: Path
+    words: list[str]
+
+
+def measure(
+    backend: str, catalog: Catalog, admin_url: str | None, root: Path, duration: int
+) -> Result:
+    size, words = catalog.size, catalog.words
     sizes = SIZES[size]
-    entities, words = generate(sizes)
-    catalog = write_catalog(root / f"catalog-{size}", entities)
     token = "paved_bench_" + secrets.token_urlsafe(16)
     env: dict[str, str] = {}
     database = f"paved_catalog_{uuid.uuid4().hex[:8]}"
@@ -345,7 +363,7 @@ def measure(backend: str, size: int, admin_url: str | None, root: Path, duration
             with httpx.Client(base_url=server.base_url, headers=headers, timeout=600) as client:
                 started = time.perf_counter()
                 answer = client.post(
-                    "/api/v1/catalog/locations", json={"type": "file", "target": str(catalog)}
+                    "/api/v1/catalog/locations", json={"type": "file", "target": str(catalog.path)}
                 )
                 ingest = time.perf_counter() - started
                 answer.raise_for_status()
@@ -432,7 +450,9 @@ def print_table(results: list[Result]) -> None:
         for r in results:
             load = r.loads[name]
             ok = load.rate >= rate_target and load.p99_ms < p99_target and load.errors == 0
-            cells.append((f"{load.rate:.0f} req/s, p50 {load.p50_ms:.1f} ms, p99 {load.p99_ms:.0f} ms", ok))
+            cells.append(
+                (f"{load.rate:.0f} req/s, p50 {load.p50_ms:.1f} ms, p99 {load.p99_ms:.0f} ms", ok)
+            )
         target = f">= {rate_target:.0f} req/s, p99 < {p99_target:.0f} ms"
         rows.append((label, BACKSTAGE[name], target, cells))
     rows.append(
@@ -463,7 +483,10 @@ def print_header(admin_url: str | None, workers: int, duration: int) -> None:
         f"server: uvicorn, {workers} worker processes (one per core), the Platform API only "
         "(the catalog needs no workflow worker), bearer-token auth on every request"
     )
-    print(f"load: wrk, 2 threads, {CONNECTIONS} connections, {duration} s per measure, on the same machine")
+    print(
+        f"load: wrk, 2 threads, {CONNECTIONS} connections, {duration} s per measure, "
+        "on the same machine"
+    )
 
 
 def main() -> None:
@@ -485,14 +508,19 @@ def main() -> None:
     started = time.perf_counter()
     try:
         with contextlib.ExitStack() as stack:
-            admin_url = stack.enter_context(postgres_server(root)) if "postgres" in backends else None
+            admin_url = (
+                stack.enter_context(postgres_server(root)) if "postgres" in backends else None
+            )
             print_header(admin_url, len(os.sched_getaffinity(0)), duration)
             results = []
             for size in sizes:
+                entities, words = generate(SIZES[size])
+                catalog = Catalog(size, write_catalog(root / f"catalog-{size}", entities), words)
+                del entities
                 for backend in backends:
                     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
                     print(f"\n=== {backend}, {size:,} entities === (load average {load})")
-                    results.append(measure(backend, size, admin_url, root, duration))
+                    results.append(measure(backend, catalog, admin_url, root, duration))
             print_table(results)
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -3,7 +3,10 @@ graph, orphans, conflicts, substitutions, git locations and hygiene."""
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -324,3 +327,31 @@ def test_scheduled_refresh_reads_only_locations_that_are_due(
     assert refresh_due(locations, interval=0) == 1
     assert by_name(catalog_api, "component", "s")["spec"]["lifecycle"] == "b"
     locations.store.dispose()
+
+
+def test_only_admins_read_the_servers_files(catalog_api: TestClient, tmp_path: Path) -> None:
+    token = catalog_api.post("/api/v1/users/bob/tokens", json={"name": "t"}).json()["token"]
+    bob = {"Authorization": f"Bearer {token}"}
+    path = write_yaml(tmp_path / "x.yaml", entity("Group", "g", type="team", children=[]))
+    refused = catalog_api.post(
+        "/api/v1/catalog/locations", json={"type": "file", "target": str(path)}, headers=bob
+    )
+    assert refused.status_code == 403
+    served = tmp_path / "served"
+    api_doc = entity("API", "a", type="openapi", lifecycle="p", owner="g")
+    api_doc["spec"]["definition"] = {"$text": f"file://{path}"}
+    location_doc = entity("Location", "l", type="file", targets=[str(path)])
+    write_yaml(served / "catalog-info.yaml", api_doc, location_doc)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        target = f"http://127.0.0.1:{server.server_address[1]}/catalog-info.yaml"
+        answer = catalog_api.post(
+            "/api/v1/catalog/locations", json={"type": "url", "target": target}, headers=bob
+        )
+        server.shutdown()
+    assert answer.status_code == 201, answer.text
+    messages = [e["message"] for e in answer.json()["errors"]]
+    assert len(messages) == 2
+    assert all("only a file location" in m for m in messages)
+    assert catalog_api.get(f"{ENTITIES}/by-name/group/default/g").status_code == 404

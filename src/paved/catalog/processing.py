@@ -23,6 +23,7 @@ from paved.catalog.validating import validate_entity
 from paved.core.errors import InputError, NotFoundError, PavedError
 
 MAX_FILES = 10_000
+LOCAL_REFUSED = "refused: only a file location (registered by an admin) may read the server's files"
 
 
 def location_key(type_: str, target: str) -> str:
@@ -63,6 +64,7 @@ def process_location(reader: Reader, type_: str, target: str) -> Outcome:
 def iter_location(reader: Reader, type_: str, target: str) -> Iterator[Outcome]:
     """What a location yields, one file at a time (so a huge location never sits in memory)."""
     origin = location_key(type_, target)
+    local_allowed = reading.is_local(type_, target)
     queue: deque[tuple[str, str, bool]] = deque([(type_, target, False)])
     seen: set[str] = set()
     claimed: dict[str, str] = {}
@@ -79,6 +81,9 @@ def iter_location(reader: Reader, type_: str, target: str) -> Iterator[Outcome]:
             if key in seen:
                 continue
             seen.add(key)
+            if reading.is_local(kind, concrete) and not local_allowed:
+                yield Outcome(errors=[LocationError(key, LOCAL_REFUSED)])
+                continue
             try:
                 text = reader.read(kind, concrete)
             except NotFoundError as err:
@@ -159,7 +164,10 @@ def process_entity(
     if reader is not None:
 
         def fetch(relative: str) -> str:
-            return reader.read(kind, reading.resolve(kind, target, relative))
+            resolved = reading.resolve(kind, target, relative)
+            if reading.is_local(kind, resolved) and not reading.is_local(kind, target):
+                raise InputError(LOCAL_REFUSED)
+            return reader.read(kind, resolved)
 
         try:
             entity = substitute(document, fetch)

@@ -61,16 +61,26 @@ def check_location(type_: str, target: str) -> None:
         raise InputError("a file target must be an absolute path or file:// URL", field="target")
 
 
+def is_local(type_: str, target: str) -> bool:
+    """Whether (`type_`, `target`) reads the server's own disk (only admins register such)."""
+    return type_ == "file" or target.startswith("file://")
+
+
 def resolve(type_: str, base: str, target: str) -> str:
     """`target` as written in a file read from `base`: absolute, or relative to `base`."""
-    if urlparse(target).scheme in ("http", "https", "file") or target.startswith("/"):
+    if urlparse(target).scheme in ("http", "https", "file"):
         return target
     if type_ == "file":
         directory = posixpath.dirname(_file_path(base))
         return posixpath.normpath(posixpath.join(directory, target))
     git = split_git_url(base)
     if git is not None:
-        path = posixpath.normpath(posixpath.join(posixpath.dirname(git.path), target))
+        relative = (
+            target.lstrip("/")
+            if target.startswith("/")
+            else posixpath.join(posixpath.dirname(git.path), target)
+        )
+        path = posixpath.normpath(relative)
         middle = f"/blob/{git.branch}/" if git.branch else "/"
         return f"{git.repo}{middle}{path}"
     return urljoin(base, target)

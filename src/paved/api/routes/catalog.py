@@ -12,8 +12,9 @@ from fastapi import APIRouter, Query, Request, Response, status
 from paved.api.deps import AdminPrincipal, CurrentPrincipal, StoreDep
 from paved.catalog import exporting, graphing, hygiene, querying
 from paved.catalog.locations import Locations, reader_for
+from paved.catalog.reading import is_local
 from paved.catalog.refs import EntityRef
-from paved.core.errors import InputError, NotFoundError
+from paved.core.errors import InputError, NotAllowedError, NotFoundError
 from paved.schemas.catalog import (
     FacetsPublic,
     GraphPublic,
@@ -61,9 +62,14 @@ def _public(location: CatalogLocation) -> LocationPublic:
 
 @router.post("/locations", status_code=status.HTTP_201_CREATED, response_model=LocationPublic)
 def create_location(
-    body: LocationCreate, request: Request, response: Response, _principal: CurrentPrincipal
+    body: LocationCreate, request: Request, response: Response, principal: CurrentPrincipal
 ) -> LocationPublic:
-    """Register a location and ingest it now; its processing errors are in the answer."""
+    """Register a location and ingest it now; its processing errors are in the answer.
+
+    A `file` location (or a `file://` URL) reads the server's disk: only admins may register one.
+    """
+    if is_local(body.type, body.target) and not principal.is_admin:
+        raise NotAllowedError("only an admin may register a location on the server's own files")
     location = get_locations(request).register(body.type, body.target)
     response.headers["Location"] = f"/api/v1/catalog/locations/{location.id}"
     return _public(location)
