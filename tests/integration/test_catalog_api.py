@@ -115,6 +115,11 @@ def test_bad_query_parameters_are_named(catalog_api: TestClient) -> None:
         assert field in response.text
     missing = catalog_api.get(f"{ENTITIES}/by-name/component/default/nothing")
     assert missing.status_code == 404
+    for headers in ({"Authorization": "Bearer paved_unknown"}, {"Authorization": ""}):
+        for path in (ENTITIES, f"{ENTITIES}/by-query?q=x", f"{ENTITIES}/by-name/a/b/c"):
+            refused = catalog_api.get(path, headers=headers)
+            assert refused.status_code == 401, (path, headers)
+            assert refused.headers["content-type"].startswith("application/problem+json")
     assert (
         catalog_api.post(
             "/api/v1/catalog/locations", json={"type": "ftp", "target": "x"}

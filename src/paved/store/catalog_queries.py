@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,8 +29,12 @@ from sqlalchemy import (
     text,
     true,
 )
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from paved.core.errors import TemporaryError
+from paved.store.db import Store
 from paved.store.models import CatalogEntity, CatalogRelation
 
 COLUMNS: dict[str, Any] = {
@@ -44,6 +50,23 @@ COLUMNS: dict[str, Any] = {
 }
 _WORD = re.compile(r"\w+", re.UNICODE)
 _names = itertools.count()
+
+
+Db = Session | Connection
+
+
+@contextmanager
+def reading(store: Store) -> Iterator[Connection]:
+    """A plain read-only connection: a third of an ORM session's cost for these small queries."""
+    try:
+        with store.engine.connect() as connection:
+            yield connection
+    except OperationalError as err:
+        raise TemporaryError(f"the database is unavailable: {err.orig}") from err
+
+
+def _dialect(db: Db) -> str:
+    return db.dialect.name if isinstance(db, Connection) else db.get_bind().dialect.name
 
 
 @dataclass(frozen=True)
@@ -77,9 +100,9 @@ def search_terms(text_: str) -> list[str]:
     return _WORD.findall(text_.lower())[:16]
 
 
-def list_page(session: Session, query: Query) -> Page:
+def list_page(session: Db, query: Query) -> Page:
     """One page of stitched bodies, with the total count of matches."""
-    dialect = session.get_bind().dialect.name
+    dialect = _dialect(session)
     where = _where(query.filters, dialect)
     column = COLUMNS[query.order]
     key = (
@@ -141,25 +164,25 @@ def _matching(statement: Any, text_: str, dialect: str) -> tuple[Any, Any]:
     return joined, fts.c.rank
 
 
-def count(session: Session, filters: tuple[tuple[Condition, ...], ...]) -> int:
-    dialect = session.get_bind().dialect.name
+def count(session: Db, filters: tuple[tuple[Condition, ...], ...]) -> int:
+    dialect = _dialect(session)
     query = select(func.count()).select_from(CatalogEntity).where(_where(filters, dialect))
     return session.scalar(query) or 0
 
 
-def body_of(session: Session, ref: str) -> str | None:
+def body_of(session: Db, ref: str) -> str | None:
     return session.scalar(select(CatalogEntity.body).where(CatalogEntity.ref == ref))
 
 
-def entity_of(session: Session, ref: str) -> dict[str, Any] | None:
+def entity_of(session: Db, ref: str) -> dict[str, Any] | None:
     return session.scalar(select(CatalogEntity.entity).where(CatalogEntity.ref == ref))
 
 
 def facet_counts(
-    session: Session, facet: str, filters: tuple[tuple[Condition, ...], ...]
+    session: Db, facet: str, filters: tuple[tuple[Condition, ...], ...]
 ) -> list[tuple[str, int]]:
     """(value, count) pairs of one facet (a column of `COLUMNS`, or `tags`), most common first."""
-    dialect = session.get_bind().dialect.name
+    dialect = _dialect(session)
     where = _where(filters, dialect)
     if facet == "tags":
         if dialect == "postgresql":
@@ -187,7 +210,7 @@ def facet_counts(
 
 
 def neighbours(
-    session: Session, refs: list[str], types: tuple[str, ...] | None
+    session: Db, refs: list[str], types: tuple[str, ...] | None
 ) -> list[tuple[str, str, str]]:
     """Distinct (source, type, target) relations from `refs`."""
     query = select(CatalogRelation.source, CatalogRelation.type, CatalogRelation.target).where(
@@ -198,7 +221,7 @@ def neighbours(
     return sorted(set(session.execute(query.distinct()).tuples()))
 
 
-def summaries(session: Session, refs: list[str]) -> dict[str, dict[str, Any]]:
+def summaries(session: Db, refs: list[str]) -> dict[str, dict[str, Any]]:
     """Kind, title, owner and type of each existing ref (for graph nodes)."""
     columns = (
         CatalogEntity.ref,
@@ -275,9 +298,9 @@ def _json_condition(condition: Condition, dialect: str) -> ColumnElement[bool]:
 
 
 def entities(
-    session: Session, filters: tuple[tuple[Condition, ...], ...], limit: int
+    session: Db, filters: tuple[tuple[Condition, ...], ...], limit: int
 ) -> list[dict[str, Any]]:
     """The stored (unstitched) entities matching `filters`, by ref."""
-    dialect = session.get_bind().dialect.name
+    dialect = _dialect(session)
     query = select(CatalogEntity.entity).where(_where(filters, dialect)).order_by(CatalogEntity.ref)
     return list(session.scalars(query.limit(limit)))

@@ -1,14 +1,19 @@
 """`/api/v1/catalog`: Backstage-compatible entities, locations, search, facets, graph, hygiene.
 
-Entity bodies are stored stitched, as JSON text, and served without being parsed again.
+Entity bodies are stored stitched, as JSON text, and served without being parsed again. The
+hot reads (by name, filtered lists, search) are sub-millisecond indexed queries: they run on
+the event loop over a plain connection, and their caller is recognised from a short-lived
+token cache (`CatalogReader`), which saves most of a request's cost at 3 AM-incident load.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
+from paved.api.catalog_auth import catalog_reader
 from paved.api.deps import AdminPrincipal, CurrentPrincipal, StoreDep
 from paved.catalog import exporting, graphing, hygiene, querying
 from paved.catalog.locations import Locations, reader_for
@@ -25,9 +30,12 @@ from paved.schemas.catalog import (
     RefreshResult,
 )
 from paved.store import catalog_queries as queries
+from paved.store.db import Store
+from paved.store.identity import Principal
 from paved.store.models import CatalogLocation
 
 router = APIRouter(prefix="/catalog", tags=["catalog"])
+CatalogReader = Annotated[Principal, Depends(catalog_reader)]
 JSON = "application/json"
 FACETS = {
     "kind": "kind",
@@ -111,7 +119,7 @@ def refresh_catalog(request: Request, _principal: AdminPrincipal) -> RefreshResu
 
 
 def _page(
-    store: StoreDep,
+    store: Store,
     filters: list[str],
     text: str | None,
     order: str | None,
@@ -121,13 +129,11 @@ def _page(
 ) -> Response:
     listing = querying.ListRequest(tuple(filters), text, order, cursor, limit)
     query = querying.build_query(listing)
-    with store.reading() as session:
-        page = queries.list_page(session, query)
+    with queries.reading(store) as connection:
+        page = queries.list_page(connection, query)
     next_cursor = querying.next_cursor(listing, query, page.last, len(page.bodies))
     if fields:
         wanted = [f.strip() for f in fields.split(",") if f.strip()]
-        import json
-
         items = ",".join(json.dumps(querying.project(b, wanted)) for b in page.bodies)
     else:
         items = ",".join(page.bodies)
@@ -139,9 +145,9 @@ def _page(
 
 
 @router.get("/entities")
-def read_entities(
-    store: StoreDep,
-    _principal: CurrentPrincipal,
+async def read_entities(
+    request: Request,
+    _principal: CatalogReader,
     filter: FilterParam = [],  # noqa: B006 (Backstage's parameter name; FastAPI copies it)
     fields: str | None = None,
     order: str | None = None,
@@ -149,13 +155,13 @@ def read_entities(
     limit: int = querying.DEFAULT_LIMIT,
 ) -> Response:
     """Entities matching `filter` (Backstage syntax), `order`ed, one cursor page of `limit`."""
-    return _page(store, filter, None, order, cursor, limit, fields)
+    return _page(request.app.state.store, filter, None, order, cursor, limit, fields)
 
 
 @router.get("/entities/by-query")
-def query_entities(
-    store: StoreDep,
-    _principal: CurrentPrincipal,
+async def query_entities(
+    request: Request,
+    _principal: CatalogReader,
     q: str | None = None,
     fullTextFilterTerm: str | None = None,  # noqa: N803 (Backstage's name)
     filter: FilterParam = [],  # noqa: B006
@@ -168,17 +174,17 @@ def query_entities(
     text = q if q is not None else fullTextFilterTerm
     if text is not None and not queries.search_terms(text):
         raise InputError("q must contain at least one word", field="q")
-    return _page(store, filter, text, order, cursor, limit, fields)
+    return _page(request.app.state.store, filter, text, order, cursor, limit, fields)
 
 
 @router.get("/entities/by-name/{kind}/{namespace}/{name}")
-def read_entity(
-    kind: str, namespace: str, name: str, store: StoreDep, _principal: CurrentPrincipal
+async def read_entity(
+    kind: str, namespace: str, name: str, request: Request, _principal: CatalogReader
 ) -> Response:
     """One entity by kind, namespace and name (case-insensitive)."""
     ref = EntityRef(kind, namespace, name).key
-    with store.reading() as session:
-        body = queries.body_of(session, ref)
+    with queries.reading(request.app.state.store) as connection:
+        body = queries.body_of(connection, ref)
     if body is None:
         raise NotFoundError(f"entity {ref} does not exist", field="ref")
     return Response(body, media_type=JSON)
