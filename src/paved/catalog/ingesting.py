@@ -21,6 +21,8 @@ from paved.catalog.stitching import stitch
 from paved.store import catalog as rows
 from paved.store.db import Session
 
+ANALYZE_EVERY = 10_000
+
 
 @dataclass
 class Report:
@@ -37,12 +39,19 @@ def apply(session: Session, origin: str, outcomes: Outcome | Iterable[Outcome]) 
     produced: set[str] = set()
     changed: set[str] = set()
     touched: set[str] = set()
+    written_since_analyze = 0
     for outcome in [outcomes] if isinstance(outcomes, Outcome) else outcomes:
         report.errors += outcome.errors
         batch_changed, batch_touched = _apply_batch(session, origin, outcome, report)
+        written_since_analyze += len(batch_changed)
+        if written_since_analyze >= ANALYZE_EVERY:
+            rows.analyze(session)
+            written_since_analyze = 0
         produced.update(p.ref.key for p in outcome.entities)
         changed |= batch_changed
         touched |= batch_touched
+    if changed:
+        rows.analyze(session)
     gone = sorted(rows.refs_of_origin(session, origin) - produced)
     rows.set_orphan(session, gone, True)
     report.orphaned = len(gone)
@@ -76,8 +85,9 @@ def _apply_batch(
         else:
             report.unchanged += 1
     changed = [w.ref for w in writes]
-    neighbours = rows.relations_touching(session, changed)  # before: the old relations' ends
-    rows.upsert(session, origin, writes)
+    replaced = [ref for ref in changed if ref in before]
+    neighbours = rows.relations_touching(session, replaced)  # the old relations' other ends
+    rows.upsert(session, origin, writes, replaced)
     for key, errors in kept_with_errors:
         rows.set_errors(session, key, errors)
     return set(changed), {*changed, *neighbours, *(k for k, _ in kept_with_errors)}

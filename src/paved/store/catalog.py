@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -89,8 +89,11 @@ def refs_of_origin(session: Session, origin: str) -> set[str]:
     return set(session.scalars(query))
 
 
-def upsert(session: Session, origin: str, writes: Sequence[EntityWrite]) -> None:
-    """Insert or replace the entities (their relations too); stitching comes after."""
+def upsert(
+    session: Session, origin: str, writes: Sequence[EntityWrite], replaced: Sequence[str]
+) -> None:
+    """Insert or replace the entities and their relations (`replaced`: the refs stored before,
+    whose old relations go); stitching comes after."""
     now = utcnow()
     rows = [
         {
@@ -121,13 +124,20 @@ def upsert(session: Session, origin: str, writes: Sequence[EntityWrite]) -> None
     if rows:
         kept = ("uid", "created_at", "body", "etag", "ref")
         statement = _insert(session)(CatalogEntity.__table__)
-        replaced = {c: statement.excluded[c] for c in rows[0] if c not in kept}
-        upserting = statement.on_conflict_do_update(index_elements=["ref"], set_=replaced)
+        columns = {c: statement.excluded[c] for c in rows[0] if c not in kept}
+        upserting = statement.on_conflict_do_update(index_elements=["ref"], set_=columns)
         connection = session.connection()
         for chunk in chunks(rows, 2000):
             connection.execute(upserting, list(chunk))
     declared = [(w.ref, *r) for w in writes for r in w.relations]
-    replace_relations(session, [w.ref for w in writes], declared)
+    replace_relations(session, replaced, declared)
+
+
+def analyze(session: Session) -> None:
+    """Refresh PostgreSQL's statistics mid-transaction, so a bulk load's later queries use the
+    indexes (the planner otherwise still believes the tables empty). SQLite needs nothing."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("ANALYZE catalog_entities, catalog_relations"))
 
 
 def _insert(session: Session) -> Any:
