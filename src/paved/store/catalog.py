@@ -13,14 +13,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, text, update
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from paved.store.models import CatalogEntity, CatalogRelation, utcnow
+from paved.store.models import CatalogBody, CatalogEntity, CatalogRelation, utcnow
 
 BATCH = 500
 RELATIONS: Any = CatalogRelation.__table__
+BODIES: Any = CatalogBody.__table__
 
 
 @dataclass(frozen=True)
@@ -106,14 +107,12 @@ def upsert(
             "lifecycle": w.lifecycle,
             "owner": w.owner,
             "entity": w.entity,
-            "body": "{}",
             "search_text": w.search_text,
             "source": w.source,
             "origin": origin,
             "errors": w.errors,
             "orphan": False,
             "uid": str(uuid.uuid4()),
-            "etag": "",
             "input_hash": w.input_hash,
             "created_at": now,
             "changed_at": now,
@@ -122,7 +121,7 @@ def upsert(
         for w in writes
     ]
     if rows:
-        kept = ("uid", "created_at", "body", "etag", "ref")
+        kept = ("uid", "created_at", "ref")
         statement = _insert(session)(CatalogEntity.__table__)
         columns = {c: statement.excluded[c] for c in rows[0] if c not in kept}
         upserting = statement.on_conflict_do_update(index_elements=["ref"], set_=columns)
@@ -183,6 +182,7 @@ def replace_relations(
 def delete_entities(session: Session, refs: Sequence[str]) -> None:
     for chunk in chunks(refs):
         session.execute(delete(CatalogRelation).where(CatalogRelation.origin.in_(chunk)))
+        session.execute(delete(CatalogBody).where(CatalogBody.ref.in_(chunk)))
         session.execute(delete(CatalogEntity).where(CatalogEntity.ref.in_(chunk)))
 
 
@@ -220,15 +220,14 @@ def stitch_rows(
 
 def write_bodies(session: Session, bodies: Sequence[tuple[str, str, str]]) -> None:
     """Store stitched (ref, body, etag) triples."""
-    now = utcnow()
-    params = [
-        {"r": ref, "body": body, "etag": etag, "updated_at": now} for ref, body, etag in bodies
-    ]
-    table: Any = CatalogEntity.__table__
-    statement = (
-        update(table)
-        .where(table.c.ref == bindparam("r"))
-        .values(body=bindparam("body"), etag=bindparam("etag"), updated_at=bindparam("updated_at"))
+    if not bodies:
+        return
+    rows = [{"ref": ref, "body": body, "etag": etag} for ref, body, etag in bodies]
+    statement = _insert(session)(BODIES)
+    upserting = statement.on_conflict_do_update(
+        index_elements=["ref"],
+        set_={"body": statement.excluded.body, "etag": statement.excluded.etag},
     )
-    for chunk in chunks(params, 1000):
-        session.connection().execute(statement, list(chunk))
+    connection = session.connection()
+    for chunk in chunks(rows, 1000):
+        connection.execute(upserting, list(chunk))

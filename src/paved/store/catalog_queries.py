@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from paved.core.errors import TemporaryError
 from paved.store.db import Store
-from paved.store.models import CatalogEntity, CatalogRelation
+from paved.store.models import CatalogBody, CatalogEntity, CatalogRelation
 
 COLUMNS: dict[str, Any] = {
     "ref": CatalogEntity.ref,
@@ -115,7 +115,11 @@ def list_page(session: Db, query: Query) -> Page:
     if query.text is not None:
         base, rank = _matching(base, query.text, dialect)
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    selected = select(CatalogEntity.body, key, CatalogEntity.id).where(where)
+    selected = (
+        select(CatalogBody.body, key, CatalogEntity.id)
+        .join(CatalogBody, CatalogBody.ref == CatalogEntity.ref)
+        .where(where)
+    )
     if query.text is not None:
         selected, rank = _matching(selected, query.text, dialect)
     if rank is not None and query.order == "ref" and query.after is None:
@@ -171,7 +175,7 @@ def count(session: Db, filters: tuple[tuple[Condition, ...], ...]) -> int:
 
 
 def body_of(session: Db, ref: str) -> str | None:
-    return session.scalar(select(CatalogEntity.body).where(CatalogEntity.ref == ref))
+    return session.scalar(select(CatalogBody.body).where(CatalogBody.ref == ref))
 
 
 def entity_of(session: Db, ref: str) -> dict[str, Any] | None:

@@ -172,8 +172,8 @@ class AuditEntry(Base):
 
 
 class CatalogEntity(Base):
-    """A catalog entity: indexed columns for the hot filters, the entity as read, and `body`,
-    the stitched JSON (relations, status) served as is."""
+    """A catalog entity: indexed columns for the hot filters and the entity as read (its
+    stitched JSON is in `CatalogBody`)."""
 
     __tablename__ = "catalog_entities"
 
@@ -187,18 +187,27 @@ class CatalogEntity(Base):
     lifecycle: Mapped[str | None] = mapped_column(String(100), default=None, index=True)
     owner: Mapped[str | None] = mapped_column(String(400), default=None, index=True)
     entity: Mapped[dict[str, Any]] = mapped_column(CATALOG_JSON, default=dict)
-    body: Mapped[str] = mapped_column(Text, default="{}")
     search_text: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(600), index=True)
     origin: Mapped[str] = mapped_column(String(600), index=True)
     errors: Mapped[list[str]] = mapped_column(JSON, default=list)
     orphan: Mapped[bool] = mapped_column(default=False, index=True)
     uid: Mapped[str] = mapped_column(String(36))
-    etag: Mapped[str] = mapped_column(String(40), default="")
     input_hash: Mapped[str] = mapped_column(String(40), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     changed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CatalogBody(Base):
+    """The stitched entity (relations, status) served as is; apart from `CatalogEntity`, so
+    re-stitching rewrites one narrow row and no search index."""
+
+    __tablename__ = "catalog_bodies"
+
+    ref: Mapped[str] = mapped_column(String(400), primary_key=True)
+    body: Mapped[str] = mapped_column(Text)
+    etag: Mapped[str] = mapped_column(String(40))
 
 
 class CatalogRelation(Base):

@@ -75,14 +75,12 @@ def upgrade() -> None:
         sa.Column("lifecycle", sa.String(length=100), nullable=True),
         sa.Column("owner", sa.String(length=400), nullable=True),
         sa.Column("entity", _JSON, nullable=False),
-        sa.Column("body", sa.Text(), nullable=False),
         sa.Column("search_text", sa.Text(), nullable=False),
         sa.Column("source", sa.String(length=600), nullable=False),
         sa.Column("origin", sa.String(length=600), nullable=False),
         sa.Column("errors", sa.JSON(), nullable=False),
         sa.Column("orphan", sa.Boolean(), nullable=False),
         sa.Column("uid", sa.String(length=36), nullable=False),
-        sa.Column("etag", sa.String(length=40), nullable=False),
         sa.Column("input_hash", sa.String(length=40), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
@@ -94,6 +92,13 @@ def upgrade() -> None:
         op.create_index(f"ix_catalog_entities_{column}", "catalog_entities", [column])
     op.create_index("ix_catalog_entities_changed_at", "catalog_entities", ["changed_at"])
     op.create_index("ix_catalog_entities_kind_owner", "catalog_entities", ["kind", "owner"])
+    bodies = op.create_table(
+        "catalog_bodies",
+        sa.Column("ref", sa.String(length=400), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("etag", sa.String(length=40), nullable=False),
+        sa.PrimaryKeyConstraint("ref"),
+    )
     op.create_table(
         "catalog_relations",
         sa.Column("origin", sa.String(length=400), nullable=False),
@@ -120,6 +125,10 @@ def upgrade() -> None:
         op.execute(statement)
     if carried:
         op.bulk_insert(entities, [_carried(row) for row in carried])
+        op.bulk_insert(
+            bodies,
+            [{"ref": r["ref"], "body": json.dumps(r["entity"]), "etag": ""} for r in carried],
+        )
 
 
 def _carried(row: dict) -> dict:  # type: ignore[type-arg]
@@ -132,14 +141,12 @@ def _carried(row: dict) -> dict:  # type: ignore[type-arg]
         "name": row["name"],
         "title": metadata.get("title"),
         "entity": entity,
-        "body": json.dumps(entity),
         "search_text": row["name"],
         "source": row["source"],
         "origin": row["source"],
         "errors": [],
         "orphan": False,
         "uid": str(uuid.uuid4()),
-        "etag": "",
         "input_hash": "",
         "created_at": row["created_at"],
         "changed_at": row["updated_at"],
@@ -154,6 +161,7 @@ def downgrade() -> None:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
         op.execute("DROP TABLE IF EXISTS catalog_fts")
     op.drop_table("catalog_locations")
+    op.drop_table("catalog_bodies")
     op.drop_table("catalog_relations")
     op.drop_table("catalog_entities")
     op.create_table(
