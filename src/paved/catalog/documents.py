@@ -32,6 +32,11 @@ def parse_documents(text: str, where: str) -> list[Any]:
         raise InputError(f"{where}: malformed YAML{line}: {problem}") from err
 
 
+def may_substitute(text: str) -> bool:
+    """Whether a file's text can hold a placeholder at all (most files are skipped cheaply)."""
+    return "$" in text
+
+
 def substitute(value: Any, fetch: Fetch, depth: int = 0) -> Any:
     """`value` with every placeholder replaced; `fetch(relative)` reads the file it names."""
     if isinstance(value, list):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from paved.catalog import reading
-from paved.catalog.documents import parse_documents, substitute
+from paved.catalog.documents import may_substitute, parse_documents, substitute
 from paved.catalog.reading import Reader
 from paved.catalog.refs import EntityRef, ref_of_entity
 from paved.catalog.relations import Relation, relations_of
@@ -136,6 +136,7 @@ def _process_file(
         outcome.errors.append(LocationError(source, str(err)))
         return []
     found = []
+    substituting = reader if may_substitute(text) else None
     for index, document in enumerate(documents, start=1):
         if not isinstance(document, dict):
             message = f"document {index} is not a mapping but {type(document).__name__}"
@@ -146,7 +147,7 @@ def _process_file(
         except InputError as err:
             outcome.errors.append(LocationError(source, f"document {index}: {err}"))
             continue
-        found.append(process_entity(reader, document, ref, kind, target, origin))
+        found.append(process_entity(substituting, document, ref, kind, target, origin))
     return found
 
 

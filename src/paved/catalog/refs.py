@@ -8,6 +8,7 @@ lower-cased, as Backstage compares references case-insensitively.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from paved.core.errors import InputError
 
@@ -21,11 +22,12 @@ class EntityRef:
     name: str
 
     def __str__(self) -> str:
-        return f"{self.kind}:{self.namespace}/{self.name}".lower()
+        return self.key
 
-    @property
+    @cached_property
     def key(self) -> str:
-        return str(self)
+        """`kind:namespace/name`, lower-cased: how references are compared and stored."""
+        return f"{self.kind}:{self.namespace}/{self.name}".lower()
 
     def as_target(self) -> dict[str, str]:
         """The `target` object Backstage puts beside a relation's `targetRef`."""

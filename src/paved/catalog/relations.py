@@ -8,6 +8,7 @@ the reverse relation from the target. A reference that does not parse is a proce
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from paved.catalog.refs import EntityRef, parse_ref
@@ -87,15 +88,25 @@ def relations_of(entity: dict[str, Any], ref: EntityRef) -> tuple[list[Relation]
     for rule in RULES.get(ref.kind.lower(), ()):
         for value in _values(spec.get(rule.field)):
             try:
-                target = parse_ref(
-                    value, default_kind=rule.default_kind, default_namespace=ref.namespace
-                )
+                target = _parse(value, rule.default_kind, ref.namespace)
             except InputError as err:
                 errors.append(f"spec.{rule.field}: {err.message}")
                 continue
             found.add(Relation(ref.key, rule.relation, target.key))
             found.add(Relation(target.key, REVERSE[rule.relation], ref.key))
     return sorted(found), errors
+
+
+@lru_cache(maxsize=200_000)
+def _parse_text(value: str, default_kind: str | None, namespace: str) -> EntityRef:
+    return parse_ref(value, default_kind=default_kind, default_namespace=namespace)
+
+
+def _parse(value: Any, default_kind: str | None, namespace: str) -> EntityRef:
+    """`parse_ref`, remembered: a catalog names the same owners and systems again and again."""
+    if isinstance(value, str):
+        return _parse_text(value, default_kind, namespace)
+    return parse_ref(value, default_kind=default_kind, default_namespace=namespace)
 
 
 def _values(value: Any) -> list[Any]:
@@ -111,6 +122,6 @@ def owner_of(entity: dict[str, Any], ref: EntityRef) -> str | None:
     if not isinstance(owner, str):
         return None
     try:
-        return parse_ref(owner, default_kind="group", default_namespace=ref.namespace).key
+        return _parse(owner, "group", ref.namespace).key
     except InputError:
         return None

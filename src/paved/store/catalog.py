@@ -199,22 +199,20 @@ def stitch_rows(
         CatalogEntity.errors,
         CatalogEntity.orphan,
     )
+    connection = session.connection()  # plain rows: the ORM's row handling costs more here
     for chunk in chunks(refs):
-        rows += [
-            StitchRow(*r)
-            for r in session.execute(select(*columns).where(CatalogEntity.ref.in_(chunk)))
-        ]
+        found = connection.execute(select(*columns).where(CatalogEntity.ref.in_(chunk)))
+        rows += [StitchRow(*r) for r in found.all()]
         query = select(CatalogRelation.source, CatalogRelation.type, CatalogRelation.target)
-        for source, type_, target in session.execute(
+        for source, type_, target in connection.execute(
             query.where(CatalogRelation.source.in_(chunk)).distinct()
-        ):
+        ).all():
             relations[source].append((type_, target))
     targets = sorted({t for pairs in relations.values() for _, t in pairs})
     present: set[str] = set()
     for chunk in chunks(targets):
-        present.update(
-            session.scalars(select(CatalogEntity.ref).where(CatalogEntity.ref.in_(chunk)))
-        )
+        exists = select(CatalogEntity.ref).where(CatalogEntity.ref.in_(chunk))
+        present.update(connection.execute(exists).scalars())
     return rows, relations, present
 
 
