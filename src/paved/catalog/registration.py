@@ -47,7 +47,8 @@ class CatalogProvider:
         return None
 
     def observe(self, ref: ResourceRef, spec: Spec) -> Observation:
-        wanted = [ref_of_entity(e).key for e in spec["entities"]] + [_key(spec["group"])]
+        entities = [ref_of_entity(e).key for e in spec["entities"]]
+        wanted = [*entities, _key(spec["group"])]
         with self._store.reading() as session:
             location = catalog_locations.find_location(
                 session, catalog_target(spec["repository_url"])
@@ -55,7 +56,7 @@ class CatalogProvider:
             missing = tuple(k for k in wanted if queries.body_of(session, k) is None)
         if location is None:
             return MISSING
-        outputs = _outputs(location.id, wanted)
+        outputs = _outputs(location.id, entities)
         return Observation(exists=True, up_to_date=not missing, outputs=outputs, diff=missing)
 
     def create(self, ref: ResourceRef, spec: Spec) -> Outputs:
