@@ -21,7 +21,7 @@ from paved.catalog.stitching import stitch
 from paved.store import catalog as rows
 from paved.store.db import Session
 
-ANALYZE_EVERY = 10_000
+FIRST_ANALYZE = 4_000  # then at 16,000, 64,000 … rows written
 
 
 @dataclass
@@ -39,14 +39,14 @@ def apply(session: Session, origin: str, outcomes: Outcome | Iterable[Outcome]) 
     produced: set[str] = set()
     changed: set[str] = set()
     touched: set[str] = set()
-    written_since_analyze = 0
+    written, next_analyze = 0, FIRST_ANALYZE
     for outcome in [outcomes] if isinstance(outcomes, Outcome) else outcomes:
         report.errors += outcome.errors
         batch_changed, batch_touched = _apply_batch(session, origin, outcome, report)
-        written_since_analyze += len(batch_changed)
-        if written_since_analyze >= ANALYZE_EVERY:
+        written += len(batch_changed)
+        if written >= next_analyze:
             rows.analyze(session)
-            written_since_analyze = 0
+            next_analyze *= 4
         produced.update(p.ref.key for p in outcome.entities)
         changed |= batch_changed
         touched |= batch_touched

@@ -14,7 +14,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from paved.catalog import ingesting, reading
+from paved.catalog import ingesting, reading, relations, stitching
 from paved.catalog.processing import iter_location, location_key
 from paved.catalog.reading import Reader, RepoResolver
 from paved.core.errors import PavedError
@@ -95,6 +95,8 @@ class Locations:
 
 def release_memory() -> None:
     """Hand the memory a big refresh used back to the OS (glibc keeps freed heap otherwise)."""
+    relations.forget_parsed()
+    stitching.forget_targets()
     gc.collect()
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)

@@ -102,6 +102,11 @@ def _parse_text(value: str, default_kind: str | None, namespace: str) -> EntityR
     return parse_ref(value, default_kind=default_kind, default_namespace=namespace)
 
 
+def forget_parsed() -> None:
+    """Drop the remembered references (after a big refresh, to give the memory back)."""
+    _parse_text.cache_clear()
+
+
 def _parse(value: Any, default_kind: str | None, namespace: str) -> EntityRef:
     """`parse_ref`, remembered: a catalog names the same owners and systems again and again."""
     if isinstance(value, str):

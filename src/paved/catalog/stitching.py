@@ -66,6 +66,11 @@ def stitch(
     return text.replace(_ETAG_PLACEHOLDER, etag, 1), etag
 
 
+def forget_targets() -> None:
+    """Drop the remembered relation targets (after a big refresh, to give the memory back)."""
+    _target.cache_clear()
+
+
 @lru_cache(maxsize=200_000)
 def _target(key: str) -> dict[str, str]:
     return parse_ref(key).as_target()
