@@ -78,6 +78,8 @@ def test_filters_fields_order_and_cursor_pages(catalog_api: TestClient, tmp_path
     ]
     assert get(catalog_api, filter="metadata.tags=pci")["totalItems"] == 4
     assert get(catalog_api, filter="relations.ownedBy=group:default/search")["totalItems"] == 6
+    derived = get(catalog_api, filter="relations.ownerOf=component:svc-01")
+    assert refs(derived) == ["group:default/search"], "the direction nobody declared"
     assert get(catalog_api, filter="kind=component,spec.type=website")["totalItems"] == 4
     assert get(catalog_api, filter="spec.dependsOn")["totalItems"] == 12
     projected = get(catalog_api, filter="metadata.name=svc-03", fields="metadata.name,kind")
@@ -108,6 +110,9 @@ def test_bad_query_parameters_are_named(catalog_api: TestClient) -> None:
         ({"cursor": "not-a-cursor"}, "cursor"),
         ({"filter": "relations.lovedBy=x"}, "filter"),
     ]
+    graph = catalog_api.get("/api/v1/catalog/graph", params={"root": "x", "relation": "lovedBy"})
+    assert graph.status_code == 422
+    assert "lovedBy" in graph.text
     for params, field in cases:
         response = catalog_api.get(ENTITIES, params=params)
         assert response.status_code == 422, (params, response.text)

@@ -160,7 +160,7 @@ FILTERS = [
     (
         "relation",
         "relations.ownedby=group:team",
-        (Condition("relation:ownedBy", ("group:default/team",)),),
+        (Condition("relation:ownedBy", ("group:default/team",), ("ownerOf",)),),
     ),
 ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from paved.catalog.refs import parse_ref
+from paved.catalog.relations import REVERSE
 from paved.core.errors import InputError, NotFoundError
 from paved.store import catalog_queries as queries
 from paved.store.db import Session
@@ -19,6 +20,9 @@ def graph(
     """Nodes (with `exists` false for dangling targets) and edges within `depth` hops of `root`."""
     if not 0 <= depth <= MAX_DEPTH:
         raise InputError(f"depth must be between 0 and {MAX_DEPTH}", field="depth")
+    unknown = sorted(set(types or ()) - REVERSE.keys())
+    if unknown:
+        raise InputError(f"relation: unknown relation types {', '.join(unknown)}", field="relation")
     key = parse_ref(root, default_kind="component").key
     if queries.body_of(session, key) is None:
         raise NotFoundError(f"entity {key} does not exist", field="root")
@@ -27,7 +31,7 @@ def graph(
     edges: list[tuple[str, str, str]] = []
     truncated = False
     for _ in range(depth):
-        found = queries.neighbours(session, frontier, types)
+        found = queries.neighbours(session, frontier, types, REVERSE)
         edges += found
         frontier = sorted({t for _, _, t in found} - seen)
         if len(seen) + len(frontier) > MAX_NODES:

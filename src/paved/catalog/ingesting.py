@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from paved.catalog.processing import LocationError, Outcome, Processed
-from paved.catalog.relations import owner_of
+from paved.catalog.relations import REVERSE, owner_of
 from paved.catalog.stitching import stitch
 from paved.store import catalog as rows
 from paved.store.db import Session
@@ -106,7 +106,7 @@ def stitch_refs(session: Session, refs: Iterable[str]) -> None:
     """Recompute and store the bodies of `refs` (those that exist)."""
     ordered = sorted(set(refs))
     for chunk in rows.chunks(ordered, 2000):
-        found, relations, present = rows.stitch_rows(session, chunk)
+        found, relations, present = rows.stitch_rows(session, chunk, REVERSE)
         bodies = []
         for row in found:
             body, etag = stitch(
@@ -145,7 +145,7 @@ def to_write(processed: Processed) -> rows.EntityWrite:
         source=processed.source,
         errors=processed.errors,
         input_hash=digest,
-        relations=[(r.source, r.type, r.target) for r in processed.relations],
+        relations=[(r.source, r.type, r.target) for r in processed.relations if r.declared],
     )
 
 

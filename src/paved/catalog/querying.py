@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from paved.catalog.refs import DEFAULT_NAMESPACE, parse_ref
-from paved.catalog.relations import ALL_TYPES
+from paved.catalog.relations import ALL_TYPES, REVERSE
 from paved.catalog.stitching import ORPHAN_ANNOTATION
 from paved.core.errors import InputError
 from paved.store.catalog_queries import Condition, Query
@@ -151,7 +151,7 @@ def _condition(written: str, values: tuple[str, ...] | None) -> Condition:
         if relation is None:
             raise InputError(f"filter: unknown relation in {key!r}", field="filter")
         refs = tuple(_ref_key(v, None) for v in lowered) if lowered is not None else None
-        return Condition(f"relation:{relation}", refs)
+        return Condition(f"relation:{relation}", refs, (REVERSE[relation],))
     for prefix in _MAP_PREFIXES:
         if key.startswith(prefix):
             path = (*prefix.rstrip(".").split("."), written[len(prefix) :])

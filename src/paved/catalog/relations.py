@@ -73,9 +73,12 @@ RULES: dict[str, tuple[Rule, ...]] = {
 
 @dataclass(frozen=True, order=True)
 class Relation:
+    """`declared`: the direction the entity's spec states (stored); the other is derived."""
+
     source: str
     type: str
     target: str
+    declared: bool = True
 
 
 def relations_of(entity: dict[str, Any], ref: EntityRef) -> tuple[list[Relation], list[str]]:
@@ -93,7 +96,7 @@ def relations_of(entity: dict[str, Any], ref: EntityRef) -> tuple[list[Relation]
                 errors.append(f"spec.{rule.field}: {err.message}")
                 continue
             found.add(Relation(ref.key, rule.relation, target.key))
-            found.add(Relation(target.key, REVERSE[rule.relation], ref.key))
+            found.add(Relation(target.key, REVERSE[rule.relation], ref.key, declared=False))
     return sorted(found), errors
 
 

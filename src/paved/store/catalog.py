@@ -156,11 +156,14 @@ def set_orphan(session: Session, refs: Sequence[str], orphan: bool) -> None:
 
 
 def relations_touching(session: Session, refs: Sequence[str]) -> set[str]:
-    """Every entity a relation of `refs` points at (their neighbours, whose bodies list them)."""
+    """Every entity at the other end of a relation of `refs` (their bodies list those)."""
     found: set[str] = set()
+    connection = session.connection()
     for chunk in chunks(refs):
-        query = select(CatalogRelation.target).where(CatalogRelation.source.in_(chunk))
-        found.update(session.scalars(query))
+        targets = select(CatalogRelation.target).where(CatalogRelation.source.in_(chunk))
+        sources = select(CatalogRelation.source).where(CatalogRelation.target.in_(chunk))
+        found.update(connection.execute(targets).scalars())
+        found.update(connection.execute(sources).scalars())
     return found
 
 
@@ -187,9 +190,10 @@ def delete_entities(session: Session, refs: Sequence[str]) -> None:
 
 
 def stitch_rows(
-    session: Session, refs: Sequence[str]
+    session: Session, refs: Sequence[str], reverse: dict[str, str]
 ) -> tuple[list[StitchRow], dict[str, list[tuple[str, str]]], set[str]]:
-    """What stitching `refs` needs: their rows, their relations, and which targets exist."""
+    """What stitching `refs` needs: their rows, their relations both ways (each is stored once,
+    as declared; `reverse` maps a type to its other direction), and which targets exist."""
     rows: list[StitchRow] = []
     relations: dict[str, list[tuple[str, str]]] = defaultdict(list)
     columns = (
@@ -208,6 +212,11 @@ def stitch_rows(
             query.where(CatalogRelation.source.in_(chunk)).distinct()
         ).all():
             relations[source].append((type_, target))
+        query = select(CatalogRelation.source, CatalogRelation.type, CatalogRelation.target)
+        for source, type_, target in connection.execute(
+            query.where(CatalogRelation.target.in_(chunk)).distinct()
+        ).all():
+            relations[target].append((reverse[type_], source))
     targets = sorted({t for pairs in relations.values() for _, t in pairs})
     present: set[str] = set()
     for chunk in chunks(targets):

@@ -77,7 +77,8 @@ def _dialect(db: Db) -> str:
 
 @dataclass(frozen=True)
 class Condition:
-    """`field` is a column of `COLUMNS`, `relation:<type>`, `json` (with `path`) or `orphan`."""
+    """`field` is a column of `COLUMNS`, `relation:<type>` (`path`: the reverse type), `json`
+    (with `path`), `orphan` or `errors`."""
 
     field: str
     values: tuple[str, ...] | None = None
@@ -220,15 +221,19 @@ def facet_counts(
 
 
 def neighbours(
-    session: Db, refs: list[str], types: tuple[str, ...] | None
+    session: Db, refs: list[str], types: tuple[str, ...] | None, reverse: dict[str, str]
 ) -> list[tuple[str, str, str]]:
-    """Distinct (source, type, target) relations from `refs`."""
-    query = select(CatalogRelation.source, CatalogRelation.type, CatalogRelation.target).where(
-        CatalogRelation.source.in_(refs)
-    )
+    """Distinct (source, type, target) relations from `refs`, each stored once as declared
+    (`reverse` maps a relation type to its other direction)."""
+    columns = (CatalogRelation.source, CatalogRelation.type, CatalogRelation.target)
+    forward = select(*columns).where(CatalogRelation.source.in_(refs))
+    backward = select(*columns).where(CatalogRelation.target.in_(refs))
     if types:
-        query = query.where(CatalogRelation.type.in_(types))
-    return sorted(set(session.execute(query.distinct()).tuples()))
+        forward = forward.where(CatalogRelation.type.in_(types))
+        backward = backward.where(CatalogRelation.type.in_([reverse[t] for t in types]))
+    found = set(session.execute(forward).tuples())
+    found |= {(t, reverse[ty], s) for s, ty, t in session.execute(backward).tuples()}
+    return sorted(found)
 
 
 def summaries(session: Db, refs: list[str]) -> dict[str, dict[str, Any]]:
@@ -268,12 +273,15 @@ def _condition(condition: Condition, dialect: str) -> ColumnElement[bool]:
             return func.lower(column).in_(condition.values)
         return column.in_(condition.values)  # type: ignore[no-any-return]
     if condition.field.startswith("relation:"):
-        relation = select(CatalogRelation.source).where(
+        # stored once, as declared: (E, type, V), or (V, reverse type, E) declared by V
+        forward = select(CatalogRelation.source).where(
             CatalogRelation.type == condition.field.removeprefix("relation:")
         )
+        backward = select(CatalogRelation.target).where(CatalogRelation.type == condition.path[0])
         if condition.values is not None:
-            relation = relation.where(CatalogRelation.target.in_(condition.values))
-        return CatalogEntity.ref.in_(relation)
+            forward = forward.where(CatalogRelation.target.in_(condition.values))
+            backward = backward.where(CatalogRelation.source.in_(condition.values))
+        return or_(CatalogEntity.ref.in_(forward), CatalogEntity.ref.in_(backward))
     return _json_condition(condition, dialect)
 
 
