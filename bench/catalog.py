@@ -436,9 +436,6 @@ def verdict(ok: bool) -> str:
 def print_table(results: list[Result]) -> None:
     print("\n=== results (Backstage: @backstage/plugin-catalog-backend 4.0.0, better-sqlite3,")
     print("    22,700 entities, same kind of 2-core machine, wrk 32 connections) ===")
-    header = f"{'measure':<34}{'Backstage':<34}{'target':<30}"
-    columns = [f"{r.backend} {r.size:,}" for r in results]
-    print(header + "".join(f"{c:<34}" for c in columns))
     rows = [
         ("ingest and stitch", BACKSTAGE["ingest"], "< 20 s (100k: < 60 s)",
          [(f"{r.ingest_s:.1f} s", r.ingest_s < INGEST_TARGET[r.size]) for r in results]),
@@ -461,9 +458,10 @@ def print_table(results: list[Result]) -> None:
           for r in results]),
     )  # fmt: skip
     for label, backstage, target, cells in rows:
-        line = f"{label:<34}{backstage:<34}{target:<30}"
-        line += "".join(f"{text + ' ' + verdict(ok):<34}" for text, ok in cells)
-        print(line)
+        print(f"\n{label}: Backstage {backstage}; target {target}")
+        for result, (text, ok) in zip(results, cells, strict=True):
+            name = f"{result.backend} {result.size:,}"
+            print(f"  {name:<18}{text:<48}{verdict(ok)}")
 
 
 def print_header(admin_url: str | None, workers: int, duration: int) -> None:
