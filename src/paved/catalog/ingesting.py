@@ -57,6 +57,8 @@ def apply(session: Session, origin: str, outcomes: Outcome | Iterable[Outcome]) 
     report.orphaned = len(gone)
     touched |= set(gone) | rows.relations_touching(session, sorted(changed))
     stitch_refs(session, touched)
+    if len(changed) >= FIRST_ANALYZE:
+        rows.settle_search_index(session)
     return report
 
 

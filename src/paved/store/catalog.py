@@ -139,6 +139,13 @@ def analyze(session: Session) -> None:
         session.execute(text("ANALYZE catalog_entities, catalog_relations"))
 
 
+def settle_search_index(session: Session) -> None:
+    """After a bulk load on PostgreSQL, merge the GIN index's pending list: until then every
+    search scans that list linearly (SQLite's FTS5 needs nothing)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT gin_clean_pending_list('ix_catalog_entities_search')"))
+
+
 def _insert(session: Session) -> Any:
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
