@@ -20,6 +20,16 @@ from pydantic import BaseModel, ValidationError
 
 from paved.core.states import RequestState, TeamRole
 from paved.schemas.approvals import ApprovalPublic, ApprovalsPublic
+from paved.schemas.catalog import (
+    EntitiesPage,
+    FacetsPublic,
+    GraphPublic,
+    HygienePublic,
+    LocationCreate,
+    LocationPublic,
+    LocationsPublic,
+    RefreshResult,
+)
 from paved.schemas.policy import PolicyEvaluation, Reason
 from paved.schemas.problems import InvalidParam, Problem
 from paved.schemas.requests import RequestPublic, RequestsPublic
@@ -353,6 +363,69 @@ class PavedClient:
         path = f"{API}/services/{_seg(name)}/upgrade"
         return self._call("POST", path, UpgradePublic, json=body, timeout=120)
 
+    def register_location(self, type_: str, target: str) -> LocationPublic:
+        body = LocationCreate.model_validate({"type": type_, "target": target})
+        path = f"{API}/catalog/locations"
+        return self._call("POST", path, LocationPublic, json=body.model_dump())
+
+    def list_locations(self) -> LocationsPublic:
+        return self._call("GET", f"{API}/catalog/locations", LocationsPublic)
+
+    def delete_location(self, location_id: str) -> None:
+        self._send("DELETE", f"{API}/catalog/locations/{_seg(location_id)}")
+
+    def refresh_location(self, location_id: str) -> LocationPublic:
+        path = f"{API}/catalog/locations/{_seg(location_id)}/refresh"
+        return self._call("POST", path, LocationPublic)
+
+    def refresh_catalog(self) -> RefreshResult:
+        return self._call("POST", f"{API}/catalog/refresh", RefreshResult)
+
+    def list_entities(
+        self,
+        filters: Iterable[str] = (),
+        *,
+        order: str | None = None,
+        limit: int = 20,
+        cursor: str | None = None,
+        fields: str | None = None,
+    ) -> EntitiesPage:
+        """One page of entities; pass `cursor` from `pageInfo.nextCursor` for the next one."""
+        params = _params(
+            filter=list(filters), order=order, limit=limit, cursor=cursor, fields=fields
+        )
+        return self._call("GET", f"{API}/catalog/entities", EntitiesPage, params=params)
+
+    def search_entities(
+        self, text: str, filters: Iterable[str] = (), *, limit: int = 20, cursor: str | None = None
+    ) -> EntitiesPage:
+        params = _params(q=text, filter=list(filters), limit=limit, cursor=cursor)
+        path = f"{API}/catalog/entities/by-query"
+        return self._call("GET", path, EntitiesPage, params=params)
+
+    def get_entity(self, kind: str, namespace: str, name: str) -> dict[str, Any]:
+        path = f"{API}/catalog/entities/by-name/{_seg(kind)}/{_seg(namespace)}/{_seg(name)}"
+        return _json_object(self._send("GET", path))
+
+    def entity_facets(self, facets: Iterable[str], filters: Iterable[str] = ()) -> FacetsPublic:
+        params = _params(facet=list(facets), filter=list(filters))
+        return self._call("GET", f"{API}/catalog/entity-facets", FacetsPublic, params=params)
+
+    def catalog_graph(
+        self, root: str, depth: int = 2, relations: Iterable[str] = ()
+    ) -> GraphPublic:
+        params = _params(root=root, depth=depth, relation=list(relations))
+        return self._call("GET", f"{API}/catalog/graph", GraphPublic, params=params)
+
+    def catalog_hygiene(self, stale_days: int | None = None) -> HygienePublic:
+        params = _params(staleDays=stale_days)
+        return self._call("GET", f"{API}/catalog/hygiene", HygienePublic, params=params)
+
+    def export_catalog(self, filters: Iterable[str] = ()) -> str:
+        """Matching entities as `catalog-info.yaml` text."""
+        params = _params(filter=list(filters))
+        return self._send("GET", f"{API}/catalog/export", params=params).text
+
     def _call(self, method: str, path: str, model: type[M], **kwargs: Any) -> M:
         return _parse(model, self._send(method, path, **kwargs).content, path)
 
@@ -385,6 +458,11 @@ class _Changes:
             self.last = request
             if self.on_change is not None:
                 self.on_change(request)
+
+
+def _params(**values: Any) -> dict[str, Any]:
+    """Query parameters without the unset ones."""
+    return {k: v for k, v in values.items() if v is not None and v != []}
 
 
 def _seg(value: str) -> str:

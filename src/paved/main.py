@@ -12,6 +12,8 @@ from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
 from paved.api.app import create_app
+from paved.catalog import refreshing as catalog_refresh
+from paved.catalog.locations import Locations, reader_for
 from paved.catalog.registration import CatalogProvider
 from paved.core.errors import PavedError
 from paved.core.settings import Settings
@@ -57,7 +59,7 @@ def build_runtime(settings: Settings, store: Store) -> runtime.Runtime:
             build_redis_provider(settings),
             CiPipelineProvider(git_root),
             MonitoringProvider(git_root),
-            CatalogProvider(store),
+            CatalogProvider(store, reader_for(settings)),
         ]
     )
     key = load_or_create_key(settings.secret_key, settings.home / "secret.key")
@@ -129,6 +131,9 @@ def start_orchestrator(settings: Settings, store: Store, stopping: threading.Eve
         name="paved-sweep",
         daemon=True,
     ).start()
+    catalog_refresh.start(
+        Locations(store, reader_for(settings)), settings.catalog_refresh_interval, stopping
+    )
 
 
 def _sweep_every(interval: float, stopping: threading.Event) -> None:

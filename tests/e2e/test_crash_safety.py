@@ -69,6 +69,7 @@ def test_kill_during_a_step_then_restart_makes_exactly_one_of_each(
             f"component:default/{service}",
             f"resource:default/{service}-postgres",
             f"resource:default/{service}-redis",
+            f"system:default/{service}",
         ]
 
     git_root = paved.home / "git"

@@ -138,11 +138,12 @@ def test_scaffold_holds_skeleton_and_managed_files(library: TemplateLibrary) -> 
 
 def test_catalog_info_holds_component_and_resources(library: TemplateLibrary) -> None:
     documents = list(yaml.safe_load_all(scaffold(library, service())["catalog-info.yaml"]))
-    assert [d["kind"] for d in documents] == ["Component", "Resource", "Resource"]
+    assert [d["kind"] for d in documents] == ["Component", "Resource", "Resource", "System"]
     component = documents[0]
     assert component["metadata"]["name"] == "payments-api"
     assert component["metadata"]["annotations"]["paved.dev/repository-url"] == REPO_URL
     assert component["spec"]["owner"] == "group:checkout"
+    assert component["spec"]["system"] == "payments-api"
 
 
 def test_parameters_reach_the_skeleton(library: TemplateLibrary) -> None:

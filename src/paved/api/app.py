@@ -8,6 +8,7 @@ from paved import __version__
 from paved.api import errors
 from paved.api.routes import (
     approvals,
+    catalog,
     friction,
     git,
     health,
@@ -44,6 +45,7 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
         templates.router,
         templates.upgrades,
         friction.router,
+        catalog.router,
     ):
         v1.include_router(router)
     app.include_router(v1)

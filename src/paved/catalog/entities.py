@@ -1,4 +1,7 @@
-"""Backstage entities describing a Paved service: its Component, Resources and owner Group."""
+"""Backstage entities describing a Paved service: its Component, Resources, System and owner Group.
+
+The service is a System (the component with the resources it needs), owned by the team's Group.
+"""
 
 from __future__ import annotations
 
@@ -39,6 +42,7 @@ def component_entity(service: ServiceCreate, repository_url: str | None = None) 
         "type": "service",
         "lifecycle": "experimental" if service.environment == "dev" else "production",
         "owner": f"group:{service.team}",
+        "system": service.name,
     }
     if service.resources:
         spec["dependsOn"] = [
@@ -58,10 +62,23 @@ def resource_entities(service: ServiceCreate) -> list[dict[str, Any]]:
                 "name": resource_entity_name(service.name, r.resource_name),
                 "annotations": {"paved.dev/size": r.size},
             },
-            "spec": {"type": r.type, "owner": f"group:{service.team}"},
+            "spec": {"type": r.type, "owner": f"group:{service.team}", "system": service.name},
         }
         for r in service.resources
     ]
+
+
+def system_entity(service: ServiceCreate) -> dict[str, Any]:
+    """The System a service is: its Component and Resources belong to it."""
+    metadata: dict[str, Any] = {"name": service.name}
+    if service.description:
+        metadata["description"] = service.description
+    return {
+        "apiVersion": API_VERSION,
+        "kind": "System",
+        "metadata": metadata,
+        "spec": {"owner": f"group:{service.team}"},
+    }
 
 
 def group_entity(team: str, title: str = "") -> dict[str, Any]:
@@ -81,4 +98,8 @@ def service_entities(
     service: ServiceCreate, repository_url: str | None = None
 ) -> list[dict[str, Any]]:
     """Everything the catalog holds for one service."""
-    return [component_entity(service, repository_url), *resource_entities(service)]
+    return [
+        component_entity(service, repository_url),
+        *resource_entities(service),
+        system_entity(service),
+    ]

@@ -1,75 +1,97 @@
 """Registering a Paved service in the catalog, with the provider interface the orchestrator uses.
 
-The spec carries the entities (Component, Resources) and the owner Group; all of a service's
-entities come from one source, `paved:service:<name>`, so they are replaced and removed together.
+A service's repository holds its `catalog-info.yaml` (written by the template): the catalog
+registers `<repository>/catalog-info.yaml` as a url location and reads the service's
+Component, Resources and System back from it, like any other location. The owner Group comes
+from Paved's teams, under the origin `paved:team:<team>`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from paved.catalog.entities import NAMESPACE, entity_ref
+from paved.catalog import ingesting
+from paved.catalog.locations import Locations
+from paved.catalog.processing import Outcome, process_entity
+from paved.catalog.reading import Reader
+from paved.catalog.refs import ref_of_entity
+from paved.core.errors import PermanentError
 from paved.providers.base import MISSING, Observation, Outputs, ResourceRef, Spec
-from paved.store import catalog as rows
+from paved.store import catalog_locations
+from paved.store import catalog_queries as queries
 from paved.store.db import Store
 
-
-def _ref_of(entity: dict[str, Any]) -> str:
-    metadata = entity["metadata"]
-    return entity_ref(entity["kind"], metadata["name"], metadata.get("namespace", NAMESPACE))
+CATALOG_FILE = "catalog-info.yaml"
 
 
-def service_source(service: str) -> str:
-    return f"paved:service:{service}"
+def catalog_target(repository_url: str) -> str:
+    """The url location of a service's `catalog-info.yaml` in its repository."""
+    return f"{repository_url.rstrip('/')}/{CATALOG_FILE}"
+
+
+def team_origin(team: str) -> str:
+    return f"paved:team:{team}"
 
 
 class CatalogProvider:
-    """Keeps a service's entities in Paved's catalog."""
+    """Keeps a service's entities in Paved's catalog, read from its repository."""
 
     kind = "catalog"
     secret_keys: tuple[str, ...] = ()
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, reader: Reader | None = None) -> None:
         self._store = store
+        self._locations = Locations(store, reader or Reader())
 
     def check_available(self) -> None:
         return None
 
     def observe(self, ref: ResourceRef, spec: Spec) -> Observation:
+        entities = [ref_of_entity(e).key for e in spec["entities"]]
+        wanted = [*entities, _key(spec["group"])]
         with self._store.reading() as session:
-            stored = {
-                row.ref: row.entity
-                for row in rows.entities_from(session, service_source(ref.service))
-            }
-            group = rows.get_entity(session, _ref_of(spec["group"]))
-        if not stored:
+            location = catalog_locations.find_location(
+                session, catalog_target(spec["repository_url"])
+            )
+            missing = tuple(k for k in wanted if queries.body_of(session, k) is None)
+        if location is None:
             return MISSING
-        wanted = {_ref_of(e): e for e in spec["entities"]}
-        diff = tuple(
-            sorted(r for r in wanted.keys() | stored.keys() if wanted.get(r) != stored.get(r))
-        )
-        if group is None:
-            diff = (*diff, _ref_of(spec["group"]))
-        return Observation(exists=True, up_to_date=not diff, outputs=_outputs(wanted), diff=diff)
+        outputs = _outputs(location.id, entities)
+        return Observation(exists=True, up_to_date=not missing, outputs=outputs, diff=missing)
 
     def create(self, ref: ResourceRef, spec: Spec) -> Outputs:
         return self.update(ref, spec)
 
     def update(self, ref: ResourceRef, spec: Spec) -> Outputs:
-        source = service_source(ref.service)
-        wanted = {_ref_of(e): e for e in spec["entities"]}
+        group = spec["group"]
+        processed = process_entity(
+            None, group, ref_of_entity(group), "paved", "teams", team_origin(ref.team)
+        )
         with self._store.session() as session:
-            rows.delete_from(session, source)
-            for entity_ref_, entity in wanted.items():
-                rows.upsert_entity(session, entity_ref_, entity, source)
-            group = spec["group"]
-            rows.insert_if_absent(session, _ref_of(group), group, f"paved:team:{ref.team}")
-        return _outputs(wanted)
+            ingesting.apply(session, team_origin(ref.team), Outcome(entities=[processed]))
+        location = self._locations.ensure("url", catalog_target(spec["repository_url"]))
+        component = ref_of_entity(spec["entities"][0]).key
+        with self._store.reading() as session:
+            found = queries.body_of(session, component) is not None
+        if not found:
+            problems = "; ".join(e["message"] for e in location.errors) or "no entities"
+            raise PermanentError(f"the catalog cannot read {location.target}: {problems}")
+        return _outputs(location.id, [ref_of_entity(e).key for e in spec["entities"]])
 
     def delete(self, ref: ResourceRef) -> None:
-        with self._store.session() as session:
-            rows.delete_from(session, service_source(ref.service))
+        with self._store.reading() as session:
+            locations = [
+                loc.id
+                for loc in catalog_locations.list_locations(session)
+                if loc.target.endswith(f"/{ref.service}.git/{CATALOG_FILE}")
+            ]
+        for location_id in locations:
+            self._locations.delete(location_id)
 
 
-def _outputs(wanted: dict[str, Any]) -> Outputs:
-    return {"entities": sorted(wanted)}
+def _key(entity: dict[str, Any]) -> str:
+    return ref_of_entity(entity).key
+
+
+def _outputs(location_id: str, refs: list[str]) -> Outputs:
+    return {"location": location_id, "entities": sorted(refs)}

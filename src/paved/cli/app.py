@@ -13,6 +13,7 @@ from paved.cli import (
     UsageError,
     admin,
     approvals,
+    catalog,
     policy,
     requests,
     services,
@@ -89,6 +90,7 @@ app.add_typer(admin.token_app, name="token")
 app.add_typer(approvals.app, name="approvals")
 app.add_typer(policy.app, name="policy")
 app.add_typer(templates.app, name="template")
+app.add_typer(catalog.app, name="catalog")
 app.command("whoami")(admin.whoami)
 app.command("up")(up.up)
 

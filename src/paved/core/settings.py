@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     template_repositories: str = Field(
         default="", description="git URLs of template repositories, separated by commas"
     )
+    catalog_refresh_interval: float = Field(
+        default=300.0, description="seconds between catalog location refreshes; 0 turns them off"
+    )
     test_pause_after: str | None = Field(
         default=None, description="test hook: a step kind to pause after its provider call"
     )

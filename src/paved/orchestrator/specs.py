@@ -53,6 +53,7 @@ def build_spec(runtime: Runtime, service: ServiceCreate, step: RequestStep) -> d
         spec = {
             "entities": service_entities(service, repo_url),
             "group": group_entity(service.team),
+            "repository_url": repo_url,
         }
     else:
         resource = next(r for r in service.resources if r.resource_name == step.resource)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -18,8 +19,16 @@ def as_utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+CATALOG_JSON = JSON().with_variant(JSONB(), "postgresql")
+
+
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON, datetime: DateTime(timezone=True)}
+    type_annotation_map = {
+        dict[str, Any]: JSON,
+        list[str]: JSON,
+        list[dict[str, Any]]: JSON,
+        datetime: DateTime(timezone=True),
+    }
 
 
 class User(Base):
@@ -192,18 +201,72 @@ class AuditEntry(Base):
 
 
 class CatalogEntity(Base):
+    """A catalog entity: indexed columns for the hot filters and the entity as read (its
+    stitched JSON is in `CatalogBody`)."""
+
     __tablename__ = "catalog_entities"
 
-    ref: Mapped[str] = mapped_column(String(300), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(40))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ref: Mapped[str] = mapped_column(String(400), unique=True)
+    kind: Mapped[str] = mapped_column(String(63), index=True)
     namespace: Mapped[str] = mapped_column(String(63))
-    name: Mapped[str] = mapped_column(String(255))
-    entity: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    source: Mapped[str] = mapped_column(String(300), index=True)
+    name: Mapped[str] = mapped_column(String(255), index=True)
+    title: Mapped[str | None] = mapped_column(String(300), default=None)
+    type: Mapped[str | None] = mapped_column(String(100), default=None, index=True)
+    lifecycle: Mapped[str | None] = mapped_column(String(100), default=None, index=True)
+    owner: Mapped[str | None] = mapped_column(String(400), default=None, index=True)
+    entity: Mapped[dict[str, Any]] = mapped_column(CATALOG_JSON, default=dict)
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(600), index=True)
+    origin: Mapped[str] = mapped_column(String(600), index=True)
+    errors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    orphan: Mapped[bool] = mapped_column(default=False, index=True)
+    uid: Mapped[str] = mapped_column(String(36))
+    input_hash: Mapped[str] = mapped_column(String(40), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class CatalogBody(Base):
+    """The stitched entity (relations, status) served as is; apart from `CatalogEntity`, so
+    re-stitching rewrites one narrow row and no search index."""
+
+    __tablename__ = "catalog_bodies"
+
+    ref: Mapped[str] = mapped_column(String(400), primary_key=True)
+    body: Mapped[str] = mapped_column(Text)
+    etag: Mapped[str] = mapped_column(String(40))
+
+
+class CatalogRelation(Base):
+    """A relation `source -type-> target`, recorded by the entity (`origin`) implying it."""
+
+    __tablename__ = "catalog_relations"
+
+    origin: Mapped[str] = mapped_column(String(400), primary_key=True)
+    source: Mapped[str] = mapped_column(String(400), primary_key=True)
+    type: Mapped[str] = mapped_column(String(40), primary_key=True)
+    target: Mapped[str] = mapped_column(String(400), primary_key=True)
+
+
+class CatalogLocation(Base):
+    """A registered location; `errors` are its last refresh's processing errors."""
+
+    __tablename__ = "catalog_locations"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    type: Mapped[str] = mapped_column(String(10))
+    target: Mapped[str] = mapped_column(String(600), unique=True)
+    errors: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    entity_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    refreshed_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+Index("ix_catalog_relations_source", CatalogRelation.source)
+Index("ix_catalog_relations_target", CatalogRelation.target, CatalogRelation.type)
+Index("ix_catalog_entities_kind_owner", CatalogEntity.kind, CatalogEntity.owner)
 Index("ix_request_steps_position", RequestStep.request_id, RequestStep.position)
 
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from paved.catalog.entities import component_entity, resource_entities
+from paved.catalog.entities import service_entities
 from paved.schemas.services import ServiceCreate
 from paved.templates import expressions
 from paved.templates.library import TemplateInfo, TemplateLibrary
@@ -138,11 +138,11 @@ def _well_known(key: str, prop: Mapping[str, Any]) -> str | None:
 
 
 def catalog_info(service: ServiceCreate, repository_url: str, version: str = "") -> str:
-    """`catalog-info.yaml`: the Component, then one document per Resource."""
-    component = component_entity(service, repository_url)
+    """`catalog-info.yaml`: the Component, one document per Resource, then the System."""
+    entities = service_entities(service, repository_url)
+    component = entities[0]
     annotations = component["metadata"].setdefault("annotations", {})
     annotations[TECHDOCS_ANNOTATION] = "dir:."
     if version:
         annotations[VERSION_ANNOTATION] = version
-    entities = [component, *resource_entities(service)]
     return yaml.safe_dump_all(entities, sort_keys=False, explicit_start=True)

@@ -1,0 +1,129 @@
+"""Registered locations: register (and ingest at once), refresh, list, delete.
+
+A location's key (`type:target`) is the origin of every entity it yields, nested Location
+entities included; deleting the location deletes them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import gc
+import logging
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from paved.catalog import ingesting, reading, relations, stitching
+from paved.catalog.processing import iter_location, location_key
+from paved.catalog.reading import Reader, RepoResolver
+from paved.core.errors import PavedError
+from paved.core.settings import Settings
+from paved.store import catalog_locations as stored
+from paved.store.db import Store
+from paved.store.models import CatalogLocation
+
+log = logging.getLogger("paved.catalog")
+
+
+class Locations:
+    """The catalog's locations on one store, read with one reader."""
+
+    def __init__(self, store: Store, reader: Reader) -> None:
+        self.store = store
+        self.reader = reader
+
+    def register(self, type_: str, target: str) -> CatalogLocation:
+        """Register and ingest a location (a 409 when it exists)."""
+        reading.check_location(type_, target)
+        with self.store.session() as session:
+            location = stored.add_location(session, type_, target)
+        return self.refresh(location.id)
+
+    def ensure(self, type_: str, target: str) -> CatalogLocation:
+        """Register unless registered, then refresh: what Paved does for its own services."""
+        with self.store.reading() as session:
+            found = stored.find_location(session, target)
+        if found is None:
+            with self.store.session() as session:
+                found = stored.find_location(session, target) or stored.add_location(
+                    session, type_, target
+                )
+        return self.refresh(found.id)
+
+    def refresh(self, location_id: str) -> CatalogLocation:
+        """Read the location again and apply what it yields now."""
+        with self.store.reading() as session:
+            location = stored.get_location(session, location_id)
+        outcomes = iter_location(self.reader, location.type, location.target)
+        with self.store.session() as session:
+            report = ingesting.apply(session, origin_of(location), outcomes)
+            errors = [_error(e) for e in report.errors]
+            count = report.added + report.updated + report.unchanged
+            stored.record_refresh(session, location_id, errors, count)
+            found = stored.get_location(session, location_id)
+        release_memory()
+        return found
+
+    def refresh_all(self) -> int:
+        """Refresh every location; one failing never stops the others. Returns how many ran."""
+        with self.store.reading() as session:
+            ids = [location.id for location in stored.list_locations(session)]
+        done = 0
+        for location_id in ids:
+            try:
+                self.refresh(location_id)
+                done += 1
+            except PavedError as err:
+                log.warning("catalog location %s: refresh failed: %s", location_id, err)
+        return done
+
+    def list(self) -> list[CatalogLocation]:
+        with self.store.reading() as session:
+            return stored.list_locations(session)
+
+    def get(self, location_id: str) -> CatalogLocation:
+        with self.store.reading() as session:
+            return stored.get_location(session, location_id)
+
+    def delete(self, location_id: str) -> int:
+        """Unregister a location and delete its entities; returns how many were deleted."""
+        with self.store.session() as session:
+            location = stored.delete_location(session, location_id)
+            return ingesting.remove(session, origin_of(location))
+
+
+def release_memory() -> None:
+    """Hand the memory a big refresh used back to the OS (glibc keeps freed heap otherwise)."""
+    relations.forget_parsed()
+    stitching.forget_targets()
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def origin_of(location: CatalogLocation) -> str:
+    return location_key(location.type, location.target)
+
+
+def _error(error: Any) -> dict[str, Any]:
+    return {k: v for k, v in asdict(error).items() if v is not None}
+
+
+def paved_repos(base_url: str, git_root: Path) -> RepoResolver:
+    """Map the URL of one of Paved's own repositories (`<base>/git/<name>.git`) to its directory."""
+    prefix = f"{base_url.rstrip('/')}/git/"
+
+    def resolve(url: str) -> Path | None:
+        if url.startswith(prefix) and url.endswith(".git"):
+            name = url[len(prefix) : -len(".git")]
+            if name and "/" not in name and not name.startswith("."):
+                return git_root / f"{name}.git"
+        return None
+
+    return resolve
+
+
+def reader_for(settings: Settings) -> Reader:
+    """The reader Paved uses: its own repositories straight from disk."""
+    return Reader(paved_repos(settings.base_url, settings.git_root))

@@ -1,0 +1,195 @@
+"""Processing a location: read it, parse its documents, substitute, validate, relate.
+
+Processing emits data — entities, each with its relations and errors, and errors of the
+location itself — and never writes; one bad document never stops the others. Location
+entities found on the way are followed (relative targets against their own file, globs
+expanded, cycles cut).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from paved.catalog import reading
+from paved.catalog.documents import may_substitute, parse_documents, substitute
+from paved.catalog.reading import Reader
+from paved.catalog.refs import EntityRef, ref_of_entity
+from paved.catalog.relations import Relation, relations_of
+from paved.catalog.stitching import LOCATION_ANNOTATION, ORIGIN_ANNOTATION
+from paved.catalog.validating import validate_entity
+from paved.core.errors import InputError, NotFoundError, PavedError
+
+MAX_FILES = 10_000
+LOCAL_REFUSED = "refused: only a file location (registered by an admin) may read the server's files"
+
+
+def location_key(type_: str, target: str) -> str:
+    return f"{type_}:{target}"
+
+
+@dataclass(frozen=True)
+class Processed:
+    ref: EntityRef
+    entity: dict[str, Any]
+    relations: list[Relation]
+    errors: list[str]
+    source: str
+
+
+@dataclass(frozen=True)
+class LocationError:
+    location: str
+    message: str
+    entity: str | None = None
+
+
+@dataclass
+class Outcome:
+    entities: list[Processed] = field(default_factory=list)
+    errors: list[LocationError] = field(default_factory=list)
+
+
+def process_location(reader: Reader, type_: str, target: str) -> Outcome:
+    """Everything a registered location yields, following nested Location entities."""
+    merged = Outcome()
+    for outcome in iter_location(reader, type_, target):
+        merged.entities += outcome.entities
+        merged.errors += outcome.errors
+    return merged
+
+
+def iter_location(reader: Reader, type_: str, target: str) -> Iterator[Outcome]:
+    """What a location yields, one file at a time (so a huge location never sits in memory)."""
+    origin = location_key(type_, target)
+    local_allowed = reading.is_local(type_, target)
+    queue: deque[tuple[str, str, bool]] = deque([(type_, target, False)])
+    seen: set[str] = set()
+    claimed: dict[str, str] = {}
+    while queue and len(seen) < MAX_FILES:
+        kind, pattern, from_glob = queue.popleft()
+        try:
+            targets = reader.expand(kind, pattern)
+        except PavedError as err:
+            yield Outcome(errors=[LocationError(location_key(kind, pattern), str(err))])
+            continue
+        for concrete in targets:
+            outcome = Outcome()
+            key = location_key(kind, concrete)
+            if key in seen:
+                continue
+            seen.add(key)
+            if reading.is_local(kind, concrete) and not local_allowed:
+                yield Outcome(errors=[LocationError(key, LOCAL_REFUSED)])
+                continue
+            try:
+                text = reader.read(kind, concrete)
+            except NotFoundError as err:
+                if not from_glob:
+                    yield Outcome(errors=[LocationError(key, f"not found: {err}")])
+                continue
+            except PavedError as err:
+                yield Outcome(errors=[LocationError(key, f"cannot be read: {err}")])
+                continue
+            for found in _process_file(reader, kind, concrete, text, origin, outcome):
+                _claim(found, claimed, outcome)
+                for child in _children(found, kind, concrete):
+                    queue.append(child)
+            yield outcome
+
+
+def _claim(found: Processed, claimed: dict[str, str], outcome: Outcome) -> None:
+    earlier = claimed.get(found.ref.key)
+    if earlier is not None:
+        message = f"{found.ref.key} is also defined in {earlier}; the first definition is kept"
+        outcome.errors.append(LocationError(found.source, message, found.ref.key))
+        return
+    claimed[found.ref.key] = found.source
+    outcome.entities.append(found)
+    for message in found.errors:
+        outcome.errors.append(LocationError(found.source, message, found.ref.key))
+
+
+def _children(found: Processed, kind: str, target: str) -> list[tuple[str, str, bool]]:
+    """The (type, target, is_glob) a valid Location entity points at."""
+    if found.ref.kind.lower() != "location" or found.errors:
+        return []
+    spec = found.entity.get("spec") or {}
+    child_type = spec.get("type") or kind
+    targets = [*([spec["target"]] if spec.get("target") else []), *(spec.get("targets") or [])]
+    children = []
+    for child in targets:
+        resolved = reading.resolve(kind, target, child) if child_type == kind else child
+        children.append((child_type, resolved, any(c in child for c in "*?[")))
+    return children
+
+
+def _process_file(
+    reader: Reader, kind: str, target: str, text: str, origin: str, outcome: Outcome
+) -> list[Processed]:
+    source = location_key(kind, target)
+    try:
+        documents = parse_documents(text, target)
+    except InputError as err:
+        outcome.errors.append(LocationError(source, str(err)))
+        return []
+    found = []
+    substituting = reader if may_substitute(text) else None
+    for index, document in enumerate(documents, start=1):
+        if not isinstance(document, dict):
+            message = f"document {index} is not a mapping but {type(document).__name__}"
+            outcome.errors.append(LocationError(source, message))
+            continue
+        try:
+            ref = ref_of_entity(document)
+        except InputError as err:
+            outcome.errors.append(LocationError(source, f"document {index}: {err}"))
+            continue
+        found.append(process_entity(substituting, document, ref, kind, target, origin))
+    return found
+
+
+def process_entity(
+    reader: Reader | None,
+    document: dict[str, Any],
+    ref: EntityRef,
+    kind: str,
+    target: str,
+    origin: str,
+) -> Processed:
+    """One entity: substituted, annotated with where it came from, validated and related."""
+    errors: list[str] = []
+    entity = document
+    if reader is not None:
+
+        def fetch(relative: str) -> str:
+            resolved = reading.resolve(kind, target, relative)
+            if reading.is_local(kind, resolved) and not reading.is_local(kind, target):
+                raise InputError(LOCAL_REFUSED)
+            return reader.read(kind, resolved)
+
+        try:
+            entity = substitute(document, fetch)
+        except InputError as err:
+            errors.append(str(err))
+    entity = _annotated(entity, location_key(kind, target), origin)
+    if not errors:
+        errors += validate_entity(entity)
+    relations: list[Relation] = []
+    if not errors:
+        relations, ref_errors = relations_of(entity, ref)
+        errors += ref_errors
+    return Processed(ref, entity, relations, errors, location_key(kind, target))
+
+
+def _annotated(entity: dict[str, Any], source: str, origin: str) -> dict[str, Any]:
+    metadata = entity.get("metadata")
+    if not isinstance(metadata, dict):
+        return entity
+    annotations = metadata.get("annotations")
+    if annotations is not None and not isinstance(annotations, dict):
+        return entity
+    extra = {LOCATION_ANNOTATION: source, ORIGIN_ANNOTATION: origin}
+    return {**entity, "metadata": {**metadata, "annotations": {**(annotations or {}), **extra}}}

@@ -1,0 +1,367 @@
+"""The catalog's read API and discovery on a real store: filters, cursors, search, facets,
+graph, orphans, conflicts, substitutions, git locations and hygiene."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from paved.catalog.locations import Locations
+from paved.catalog.reading import Reader
+from paved.catalog.refreshing import refresh_due
+from paved.core.settings import Settings
+from paved.providers import gitting
+from paved.store.db import Store
+from tests.integration.catalog_fixtures import (
+    by_name,
+    catalog_api,
+    entity,
+    refs,
+    register,
+    relations,
+    write_yaml,
+)
+
+__all__ = ["catalog_api"]
+ENTITIES = "/api/v1/catalog/entities"
+
+
+def small_catalog(tmp_path: Path) -> Path:
+    docs = [
+        entity("Group", "checkout", type="team", children=[]),
+        entity("Group", "search", type="team", children=[]),
+    ]
+    for i in range(12):
+        owner = "group:checkout" if i % 2 == 0 else "search"
+        docs.append(
+            entity(
+                "Component",
+                f"svc-{i:02d}",
+                type="service" if i % 3 else "website",
+                lifecycle="production",
+                owner=owner,
+                title=f"Service {i}",
+                description="payments ledger" if i == 7 else "something else",
+                tags=["python", "pci"] if i < 4 else ["go"],
+                annotations={"paved.dev/tier": "gold" if i == 5 else "bronze"},
+                dependsOn=[f"component:svc-{i + 1:02d}"] if i < 11 else ["resource:missing-db"],
+            )
+        )
+    return write_yaml(tmp_path / "catalog-info.yaml", *docs)
+
+
+def get(api: TestClient, path: str = ENTITIES, **params: Any) -> dict[str, Any]:
+    response = api.get(path, params=params)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_filters_fields_order_and_cursor_pages(catalog_api: TestClient, tmp_path: Path) -> None:
+    register(catalog_api, small_catalog(tmp_path))
+    page = get(catalog_api, filter="kind=component,spec.owner=group:checkout", limit=50)
+    assert page["totalItems"] == 6
+    assert all(e["spec"]["owner"] == "group:checkout" for e in page["items"])
+    same = get(catalog_api, filter="KIND=Component,spec.owner=group:default/checkout")
+    assert refs(same) == refs(page)
+    either = get(catalog_api, filter=["kind=group", "metadata.annotations.paved.dev/tier=gold"])
+    assert refs(either) == [
+        "component:default/svc-05",
+        "group:default/checkout",
+        "group:default/search",
+    ]
+    assert get(catalog_api, filter="metadata.tags=pci")["totalItems"] == 4
+    assert get(catalog_api, filter="relations.ownedBy=group:default/search")["totalItems"] == 6
+    derived = get(catalog_api, filter="relations.ownerOf=component:svc-01")
+    assert refs(derived) == ["group:default/search"], "the direction nobody declared"
+    assert get(catalog_api, filter="kind=component,spec.type=website")["totalItems"] == 4
+    assert get(catalog_api, filter="spec.dependsOn")["totalItems"] == 12
+    projected = get(catalog_api, filter="metadata.name=svc-03", fields="metadata.name,kind")
+    assert projected["items"] == [{"metadata": {"name": "svc-03"}, "kind": "Component"}]
+
+    seen: list[str] = []
+    cursor = None
+    while True:
+        params: dict[str, Any] = {"limit": 5}
+        params.update(
+            {"cursor": cursor}
+            if cursor
+            else {"filter": "kind=component", "order": "-metadata.name"}
+        )
+        page = get(catalog_api, **params)
+        seen += refs(page)
+        cursor = page["pageInfo"]["nextCursor"]
+        if not cursor:
+            break
+    assert seen == [f"component:default/svc-{i:02d}" for i in reversed(range(12))]
+
+
+def test_bad_query_parameters_are_named(catalog_api: TestClient) -> None:
+    cases = [
+        ({"limit": 0}, "limit"),
+        ({"limit": 100000}, "limit"),
+        ({"order": "spec.colour"}, "order"),
+        ({"cursor": "not-a-cursor"}, "cursor"),
+        ({"filter": "relations.lovedBy=x"}, "filter"),
+    ]
+    graph = catalog_api.get("/api/v1/catalog/graph", params={"root": "x", "relation": "lovedBy"})
+    assert graph.status_code == 422
+    assert "lovedBy" in graph.text
+    for params, field in cases:
+        response = catalog_api.get(ENTITIES, params=params)
+        assert response.status_code == 422, (params, response.text)
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert field in response.text
+    missing = catalog_api.get(f"{ENTITIES}/by-name/component/default/nothing")
+    assert missing.status_code == 404
+    for headers in ({"Authorization": "Bearer paved_unknown"}, {"Authorization": ""}):
+        for path in (ENTITIES, f"{ENTITIES}/by-query?q=x", f"{ENTITIES}/by-name/a/b/c"):
+            refused = catalog_api.get(path, headers=headers)
+            assert refused.status_code == 401, (path, headers)
+            assert refused.headers["content-type"].startswith("application/problem+json")
+    assert (
+        catalog_api.post(
+            "/api/v1/catalog/locations", json={"type": "ftp", "target": "x"}
+        ).status_code
+        == 422
+    )
+    relative = catalog_api.post(
+        "/api/v1/catalog/locations", json={"type": "file", "target": "a.yaml"}
+    )
+    assert relative.status_code == 422
+
+
+def test_search_facets_and_graph(catalog_api: TestClient, tmp_path: Path) -> None:
+    register(catalog_api, small_catalog(tmp_path))
+    found = get(catalog_api, f"{ENTITIES}/by-query", q="ledger", limit=50)
+    assert refs(found) == ["component:default/svc-07"]
+    assert refs(get(catalog_api, f"{ENTITIES}/by-query", q="Service 7")) == [
+        "component:default/svc-07"
+    ]
+    assert (
+        get(catalog_api, f"{ENTITIES}/by-query", q="pyth", filter="spec.type=website")["totalItems"]
+        == 2
+    )
+    assert get(catalog_api, f"{ENTITIES}/by-query", q="nothing-like-it")["items"] == []
+
+    facets = get(
+        catalog_api, "/api/v1/catalog/entity-facets", facet=["kind", "metadata.tags", "spec.owner"]
+    )["facets"]
+    assert facets["kind"] == [{"value": "component", "count": 12}, {"value": "group", "count": 2}]
+    assert {"value": "pci", "count": 4} in facets["metadata.tags"]
+    assert {"value": "group:default/search", "count": 6} in facets["spec.owner"]
+
+    graph = get(
+        catalog_api, "/api/v1/catalog/graph", root="component:svc-09", depth=3, relation="dependsOn"
+    )
+    assert [n["ref"] for n in graph["nodes"]] == [
+        "component:default/svc-09",
+        "component:default/svc-10",
+        "component:default/svc-11",
+        "resource:default/missing-db",
+    ]
+    assert [n["exists"] for n in graph["nodes"]] == [True, True, True, False]
+    assert {
+        "source": "component:default/svc-11",
+        "type": "dependsOn",
+        "target": "resource:default/missing-db",
+    } in graph["edges"]
+    dangling = by_name(catalog_api, "component", "svc-11")["status"]["items"]
+    assert dangling == [
+        {
+            "type": "paved.dev/dangling-relation",
+            "level": "warning",
+            "message": "dependsOn resource:default/missing-db: no such entity in the catalog",
+        }
+    ]
+    assert ("dependencyOf", "component:default/svc-08") in relations(
+        by_name(catalog_api, "component", "svc-09")
+    )
+    assert ("ownerOf", "component:default/svc-01") in relations(
+        by_name(catalog_api, "group", "search")
+    )
+
+
+def test_orphans_conflicts_and_refresh_on_demand(catalog_api: TestClient, tmp_path: Path) -> None:
+    first = write_yaml(
+        tmp_path / "a.yaml",
+        entity("Component", "kept", type="service", lifecycle="x", owner="g"),
+        entity("Component", "dropped", type="service", lifecycle="x", owner="g"),
+    )
+    location = register(catalog_api, first)
+    second = register(
+        catalog_api,
+        write_yaml(
+            tmp_path / "b.yaml",
+            entity("Component", "kept", type="library", lifecycle="x", owner="h"),
+        ),
+    )
+    assert second["errors"] == [
+        {
+            "location": f"file:{tmp_path / 'b.yaml'}",
+            "entity": "component:default/kept",
+            "message": f"conflict: component:default/kept is already provided by file:{first}",
+        }
+    ]
+    assert by_name(catalog_api, "component", "kept")["spec"]["type"] == "service"
+
+    write_yaml(first, entity("Component", "kept", type="service", lifecycle="y", owner="g"))
+    refreshed = catalog_api.post(f"/api/v1/catalog/locations/{location['id']}/refresh")
+    assert refreshed.status_code == 200
+    assert by_name(catalog_api, "component", "kept")["spec"]["lifecycle"] == "y"
+    orphan = by_name(catalog_api, "component", "dropped")
+    assert orphan["metadata"]["annotations"]["backstage.io/orphan"] == "true"
+    orphans = get(catalog_api, filter="metadata.annotations.backstage.io/orphan=true")
+    assert refs(orphans) == ["component:default/dropped"]
+    hygiene = get(catalog_api, "/api/v1/catalog/hygiene")
+    assert hygiene["orphans"] == [{"ref": "component:default/dropped", "source": f"file:{first}"}]
+
+    assert (
+        catalog_api.post(
+            "/api/v1/catalog/locations", json={"type": "file", "target": str(first)}
+        ).status_code
+        == 409
+    )
+    assert catalog_api.delete(f"/api/v1/catalog/locations/{location['id']}").status_code == 204
+    assert catalog_api.get(f"{ENTITIES}/by-name/component/default/kept").status_code == 404
+    assert catalog_api.get(f"{ENTITIES}/by-name/component/default/dropped").status_code == 404
+    assert catalog_api.get(f"/api/v1/catalog/locations/{location['id']}").status_code == 404
+
+
+def test_substitutions_and_nested_locations(catalog_api: TestClient, tmp_path: Path) -> None:
+    (tmp_path / "apis").mkdir()
+    (tmp_path / "apis" / "openapi.yaml").write_text("openapi: 3.0.0\n")
+    (tmp_path / "apis" / "extra.json").write_text(json.dumps({"tier": 1}))
+    (tmp_path / "apis" / "links.yaml").write_text("- url: https://example.com\n  title: Home\n")
+    api_doc = entity(
+        "API",
+        "orders",
+        type="openapi",
+        lifecycle="production",
+        owner="team",
+        definition={"$text": "./openapi.yaml"},
+    )
+    api_doc["metadata"]["links"] = {"$yaml": "links.yaml"}
+    api_doc["spec"]["x-extra"] = {"$json": "./extra.json"}
+    write_yaml(tmp_path / "apis" / "api.yaml", api_doc)
+    write_yaml(
+        tmp_path / "teams" / "x" / "catalog-info.yaml",
+        entity("Group", "team", type="team", children=[]),
+    )
+    root = write_yaml(
+        tmp_path / "root.yaml",
+        {
+            "apiVersion": "backstage.io/v1alpha1",
+            "kind": "Location",
+            "metadata": {"name": "root"},
+            "spec": {"targets": ["./apis/api.yaml", "./teams/**/catalog-info.yaml"]},
+        },
+    )
+    location = register(catalog_api, root)
+    assert location["errors"] == []
+    assert location["entityCount"] == 3
+    orders = by_name(catalog_api, "api", "orders")
+    assert orders["spec"]["definition"] == "openapi: 3.0.0\n"
+    assert orders["spec"]["x-extra"] == {"tier": 1}
+    assert orders["metadata"]["links"] == [{"url": "https://example.com", "title": "Home"}]
+    assert ("ownedBy", "group:default/team") in relations(orders)
+    assert (
+        by_name(catalog_api, "group", "team")["metadata"]["annotations"][
+            "backstage.io/managed-by-origin-location"
+        ]
+        == f"file:{root}"
+    )
+    unknown = write_yaml(
+        tmp_path / "bad.yaml",
+        entity("API", "bad", type="openapi", lifecycle="p", owner="t", definition={"$sql": "x"}),
+    )
+    assert (
+        "placeholder $sql is not supported"
+        in register(catalog_api, unknown)["errors"][0]["message"]
+    )
+
+
+def test_a_git_repository_location_is_read_at_its_path(
+    catalog_api: TestClient, tmp_path: Path
+) -> None:
+    repo = tmp_path / "payments.git"
+    gitting.init_bare(repo)
+    text = json.dumps(
+        entity("Component", "payments", type="service", lifecycle="production", owner="checkout")
+    )
+    gitting.commit_files(repo, {"catalog-info.yaml": text}, "first", initial=True)
+    location = register(catalog_api, f"{repo.as_uri()}/catalog-info.yaml", "url")
+    assert location["errors"] == []
+    assert by_name(catalog_api, "component", "payments")["spec"]["owner"] == "checkout"
+    missing = register(catalog_api, f"{repo.as_uri()}/blob/main/nothing.yaml", "url")
+    assert "nothing.yaml not found" in missing["errors"][0]["message"]
+
+
+def test_hygiene_lists_components_nobody_answers_for(
+    catalog_api: TestClient, tmp_path: Path
+) -> None:
+    register(
+        catalog_api,
+        write_yaml(
+            tmp_path / "c.yaml",
+            entity("Group", "real", type="team", children=[]),
+            entity("Component", "owned", type="service", lifecycle="p", owner="real"),
+            entity("Component", "ghost-owned", type="service", lifecycle="p", owner="gone"),
+            entity("Location", "elsewhere", targets=["./none.yaml"]),
+        ),
+    )
+    report = get(catalog_api, "/api/v1/catalog/hygiene")
+    assert [(z["ref"], z["reason"]) for z in report["zombies"]] == [
+        ("component:default/ghost-owned", "owner-missing")
+    ]
+    assert catalog_api.get("/api/v1/catalog/hygiene", params={"staleDays": 0}).status_code == 422
+
+
+def test_scheduled_refresh_reads_only_locations_that_are_due(
+    catalog_api: TestClient, tmp_path: Path, settings: Settings
+) -> None:
+    path = write_yaml(
+        tmp_path / "s.yaml", entity("Component", "s", type="service", lifecycle="a", owner="g")
+    )
+    register(catalog_api, path)
+    write_yaml(path, entity("Component", "s", type="service", lifecycle="b", owner="g"))
+    locations = Locations(Store(settings.store_url), Reader())
+    assert refresh_due(locations, interval=3600) == 0
+    assert by_name(catalog_api, "component", "s")["spec"]["lifecycle"] == "a"
+    assert refresh_due(locations, interval=0) == 1
+    assert by_name(catalog_api, "component", "s")["spec"]["lifecycle"] == "b"
+    locations.store.dispose()
+
+
+def test_only_admins_read_the_servers_files(catalog_api: TestClient, tmp_path: Path) -> None:
+    token = catalog_api.post("/api/v1/users/bob/tokens", json={"name": "t"}).json()["token"]
+    bob = {"Authorization": f"Bearer {token}"}
+    path = write_yaml(tmp_path / "x.yaml", entity("Group", "g", type="team", children=[]))
+    refused = catalog_api.post(
+        "/api/v1/catalog/locations", json={"type": "file", "target": str(path)}, headers=bob
+    )
+    assert refused.status_code == 403
+    served = tmp_path / "served"
+    api_doc = entity("API", "a", type="openapi", lifecycle="p", owner="g")
+    api_doc["spec"]["definition"] = {"$text": f"file://{path}"}
+    location_doc = entity("Location", "l", type="file", targets=[str(path)])
+    write_yaml(served / "catalog-info.yaml", api_doc, location_doc)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        target = f"http://127.0.0.1:{server.server_address[1]}/catalog-info.yaml"
+        answer = catalog_api.post(
+            "/api/v1/catalog/locations", json={"type": "url", "target": target}, headers=bob
+        )
+        server.shutdown()
+    assert answer.status_code == 201, answer.text
+    messages = [e["message"] for e in answer.json()["errors"]]
+    assert len(messages) == 2
+    assert all("only a file location" in m for m in messages)
+    assert catalog_api.get(f"{ENTITIES}/by-name/group/default/g").status_code == 404
