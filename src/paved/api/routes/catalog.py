@@ -228,11 +228,11 @@ def read_graph(
 def read_hygiene(
     store: StoreDep,
     _principal: CurrentPrincipal,
-    staleDays: int = hygiene.DEFAULT_STALE_DAYS,  # noqa: N803 (Backstage-style casing)
+    staleDays: Annotated[  # noqa: N803 (Backstage-style casing)
+        int, Query(ge=1, le=36_500, description="no change in this many days: stale")
+    ] = hygiene.DEFAULT_STALE_DAYS,
 ) -> HygienePublic:
     """Zombie services, orphans and entities with processing errors."""
-    if staleDays < 1:
-        raise InputError("staleDays must be at least 1", field="staleDays")
     with store.reading() as session:
         return HygienePublic.model_validate(hygiene.report(session, staleDays))
 
