@@ -16,7 +16,7 @@ from paved.main import bootstrap
 from paved.store.db import Store
 from tests.integration.conftest import ADMIN_TOKEN
 
-EXAMPLES = Path("/work/shared/conformance/backstage/examples")
+EXAMPLES = Path(__file__).resolve().parents[1] / "conformance" / "backstage" / "examples"
 
 
 @pytest.fixture

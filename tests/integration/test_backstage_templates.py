@@ -16,8 +16,7 @@ from tests.integration.conftest import ADMIN_TOKEN
 from tests.waiting import wait_for_state
 
 EXAMPLE = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared"
+    Path(__file__).resolve().parents[1]
     / "conformance"
     / "backstage"
     / "examples"

@@ -24,7 +24,7 @@ from paved.schemas.services import ResourceSpec, ServiceCreate
 from paved.templates.library import TemplateLibrary, default_root
 from paved.templates.scaffolding import scaffold_files
 
-CONFORMANCE = Path(__file__).resolve().parents[2].parent / "shared" / "conformance"
+CONFORMANCE = Path(__file__).resolve().parents[1] / "conformance"
 REPO_URL = "http://paved.test/git/demo-svc.git"
 DEFAULT_WORKFLOW = "name: ci\non: push\njobs:\n  t:\n    runs-on: x\n    steps:\n      - run: x\n"
 TEMPLATES = ["python-api", "python-worker", "python-cli", "node-api", "go-service", "web-app"]

@@ -18,7 +18,7 @@ from paved.templates.fetching import TemplateRenderError, safe_path
 from paved.templates.library import TemplateLibrary
 from paved.templates.running import Publication, run
 
-CONFORMANCE = Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "backstage"
+CONFORMANCE = Path(__file__).resolve().parents[1] / "conformance" / "backstage"
 PUBLICATION = Publication("http://paved.test/git/web.git", "component:default/web")
 
 
