@@ -198,7 +198,7 @@ def _settings(durable: bool) -> str:
         "listen_addresses = '127.0.0.1'",
         "unix_socket_directories = ''",
         "max_connections = 300",
-        "shared_buffers = 64MB",
+        "shared_buffers = 256MB",
     ]
     if not durable:
         lines += ["fsync = off", "synchronous_commit = off", "full_page_writes = off"]
