@@ -36,6 +36,7 @@ def draw(graph: dict[str, Any]) -> str:
         if edge["source"] not in places or edge["target"] not in places:
             continue
         (x1, y1), (x2, y2) = places[edge["source"]], places[edge["target"]]
+        x2, y2 = _edge_of_box((x1, y1), (x2, y2))
         parts.append(
             f'<line x1="{x1:.0f}" y1="{y1:.0f}" x2="{x2:.0f}" y2="{y2:.0f}" '
             'marker-end="url(#arrow)"/>'
@@ -53,3 +54,15 @@ def draw(graph: dict[str, Any]) -> str:
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _edge_of_box(start: tuple[float, float], end: tuple[float, float]) -> tuple[float, float]:
+    """Where the line from `start` to the centre `end` meets `end`'s box: the arrow's tip."""
+    dx, dy = end[0] - start[0], end[1] - start[1]
+    if dx == 0 and dy == 0:
+        return end
+    scale = min(
+        (BOX_W / 2) / abs(dx) if dx else math.inf,
+        (BOX_H / 2) / abs(dy) if dy else math.inf,
+    )
+    return end[0] - dx * scale, end[1] - dy * scale
