@@ -10,13 +10,12 @@ from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
 import typer
-from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from paved.cli import UsageError, client_from
-from paved.cli.output import OutputFormat, OutputOption, emit
+from paved.cli.output import OutputFormat, OutputOption, emit, table_of
 from paved.schemas.templates import TemplateDrift, TemplatePublic, TemplatesPublic, UpgradePublic
 
 app = typer.Typer(
@@ -49,17 +48,10 @@ def refresh_templates(ctx: typer.Context, output: OutputOption = OutputFormat.ta
         emit(client.refresh_templates(), output, templates_table)
 
 
-def _table(*columns: str) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    return table
-
-
 def templates_table(page: TemplatesPublic) -> RenderableType:
     if not page.data:
         return Text("no templates")
-    table = _table("NAME", "VERSION", "TYPE", "RESOURCES", "SOURCE", "DESCRIPTION")
+    table = table_of("NAME", "VERSION", "TYPE", "RESOURCES", "SOURCE", "DESCRIPTION")
     for t in page.data:
         resources = "any" if t.resources is None else ", ".join(t.resources) or "none"
         table.add_row(
@@ -93,7 +85,7 @@ def template_view(template: TemplatePublic) -> RenderableType:
     if not properties:
         return Group(facts, Text(""), Text("no parameters"))
     required = set(template.parameters.get("required", []))
-    table = _table("PARAMETER", "TYPE", "REQUIRED", "DEFAULT", "DESCRIPTION")
+    table = table_of("PARAMETER", "TYPE", "REQUIRED", "DEFAULT", "DESCRIPTION")
     for key, prop in properties.items():
         default = "from the service" if key in template.provided else _shown(prop.get("default"))
         kind = str(prop.get("type", ""))
@@ -167,7 +159,7 @@ def show_drift(
 def drift_table(drift: TemplateDrift) -> RenderableType:
     if not drift.data:
         return Text(f"every service made from {drift.template} is on {drift.version}")
-    table = _table("SERVICE", "TEAM", "VERSION", f"CURRENT ({drift.version})", "UPGRADE BRANCH")
+    table = table_of("SERVICE", "TEAM", "VERSION", f"CURRENT ({drift.version})", "UPGRADE BRANCH")
     for usage in drift.data:
         pending = f"{usage.pending_version} (not merged)" if usage.pending_version else ""
         table.add_row(

@@ -12,7 +12,9 @@ from paved.policy.bundles import (
 )
 from paved.policy.compiling import PolicyEvaluationError, PolicyLoadError, PolicyProblem
 from paved.policy.deciding import PolicyEngine, combine
-from paved.policy.documents import (
+from paved.policy.documents import input_for_service
+from paved.policy.testing import PolicyTestReport, PolicyTestResult, run_policy_tests
+from paved.schemas.policy import (
     INPUT_VERSION,
     Actor,
     Approver,
@@ -24,9 +26,7 @@ from paved.policy.documents import (
     Reason,
     RequestFacts,
     ResourceFacts,
-    input_for_service,
 )
-from paved.policy.testing import PolicyTestReport, PolicyTestResult, run_policy_tests
 
 __all__ = [
     "INPUT_VERSION",

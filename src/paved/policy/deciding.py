@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from paved.core.errors import InputError
 from paved.policy.bundles import PolicyBundles
 from paved.policy.compiling import PolicyEvaluationError
-from paved.policy.documents import (
+from paved.schemas.policy import (
     Approver,
     Decision,
     Notification,

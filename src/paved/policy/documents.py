@@ -7,35 +7,13 @@ from typing import Any
 
 from paved.core.states import TeamRole
 from paved.schemas.policy import (
-    INPUT_VERSION,
     Actor,
-    Approver,
     CostFacts,
-    Decision,
-    Notification,
-    Outcome,
     PolicyInput,
-    Reason,
     RequestFacts,
     ResourceFacts,
 )
 from paved.schemas.services import SIZES, ServiceCreate
-
-__all__ = [
-    "INPUT_VERSION",
-    "Actor",
-    "Approver",
-    "CostFacts",
-    "Decision",
-    "Notification",
-    "Outcome",
-    "PolicyInput",
-    "Reason",
-    "RequestFacts",
-    "ResourceFacts",
-    "input_for_service",
-    "probe_documents",
-]
 
 
 def input_for_service(

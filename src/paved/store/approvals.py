@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import and_, false, or_, select
 from sqlalchemy.orm import Session
@@ -107,7 +107,20 @@ def is_overdue(approval: Approval, now: datetime) -> bool:
     return as_utc(approval.expires_at) <= now
 
 
-def may_decide(principal: Principal, approval: Approval) -> bool:
+class Decidable(Protocol):
+    """An approval as stored or as the API shows it: who asked, and which team role decides."""
+
+    @property
+    def requested_by(self) -> str: ...
+
+    @property
+    def team(self) -> str: ...
+
+    @property
+    def role(self) -> str: ...
+
+
+def may_decide(principal: Principal, approval: Decidable) -> bool:
     """A lead of the team (or an admin) who did not ask for the request."""
     if principal.user == approval.requested_by:
         return False

@@ -9,12 +9,12 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from paved.core.states import RequestKind, RequestState
+from paved.core.states import ApprovalState, RequestKind, RequestState
 from paved.orchestrator import submitting
 from paved.portal.calling import RefusedError, call_api
 from paved.portal.rendering import error_page, page
 from paved.portal.viewers import CurrentViewer, Viewer, checked_form, store_of
-from paved.store import services
+from paved.store import approvals, services
 
 router = APIRouter()
 SETTLED = {state for state in RequestState if state.is_final} | {RequestState.failed}
@@ -39,9 +39,8 @@ def _render(
     approval = current.approval
     may_decide = (
         approval is not None
-        and approval.state == "pending"
-        and approval.requested_by != viewer.user
-        and (viewer.is_admin or viewer.teams.get(approval.team) == approval.role)
+        and approval.state == ApprovalState.pending
+        and approvals.may_decide(viewer.principal, approval)
     )
     return page(
         request,
