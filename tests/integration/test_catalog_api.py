@@ -102,6 +102,40 @@ def test_filters_fields_order_and_cursor_pages(catalog_api: TestClient, tmp_path
     assert seen == [f"component:default/svc-{i:02d}" for i in reversed(range(12))]
 
 
+def walk(api: TestClient, path: str, **first: Any) -> list[str]:
+    """Every ref of a listing, page by page, following its cursors."""
+    seen: list[str] = []
+    page = get(api, path, **first)
+    while True:
+        seen += refs(page)
+        cursor = page["pageInfo"]["nextCursor"]
+        if not cursor:
+            return seen
+        page = get(api, path, cursor=cursor, limit=first["limit"])
+
+
+def test_search_and_change_order_pages_cover_every_match_once(
+    catalog_api: TestClient, tmp_path: Path
+) -> None:
+    register(catalog_api, small_catalog(tmp_path))
+    everything = get(catalog_api, filter="kind=component", limit=50)
+    components = sorted(refs(everything))
+
+    by_change = walk(
+        catalog_api, ENTITIES, filter="kind=component", order="metadata.changedAt", limit=5
+    )
+    assert sorted(by_change) == components and len(by_change) == len(set(by_change))
+    newest_first = walk(
+        catalog_api, ENTITIES, filter="kind=component", order="-metadata.changedAt", limit=5
+    )
+    assert newest_first == list(reversed(by_change))
+
+    best_first = get(catalog_api, f"{ENTITIES}/by-query", q="service", limit=50)
+    assert best_first["totalItems"] == len(components)
+    paged = walk(catalog_api, f"{ENTITIES}/by-query", q="service", limit=4)
+    assert paged == refs(best_first), "pages of a search keep its rank order"
+
+
 def test_bad_query_parameters_are_named(catalog_api: TestClient) -> None:
     cases = [
         ({"limit": 0}, "limit"),

@@ -7,21 +7,23 @@ matching a scalar or any element of an array, case-insensitively, as Backstage d
 
 from __future__ import annotations
 
-import itertools
+import functools
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
+    Select,
     Text,
     and_,
     bindparam,
     case,
     cast,
-    false,
     func,
     literal_column,
     or_,
@@ -32,6 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
 
 from paved.core.errors import TemporaryError
 from paved.store.db import Store
@@ -49,7 +52,6 @@ COLUMNS: dict[str, Any] = {
     "changed_at": CatalogEntity.changed_at,
 }
 _WORD = re.compile(r"\w+", re.UNICODE)
-_names = itertools.count()
 
 
 Db = Session | Connection
@@ -85,9 +87,13 @@ class Condition:
     path: tuple[str, ...] = ()
 
 
+Filters = tuple[tuple[Condition, ...], ...]
+Shape = tuple[tuple[tuple[str, tuple[str, ...], bool], ...], ...]
+
+
 @dataclass(frozen=True)
 class Query:
-    filters: tuple[tuple[Condition, ...], ...] = ()
+    filters: Filters = ()
     text: str | None = None
     order: str = "ref"
     descending: bool = False
@@ -108,77 +114,135 @@ def search_terms(text_: str) -> list[str]:
 
 
 def list_page(session: Db, query: Query) -> Page:
-    """One page of stitched bodies, with the total count of matches."""
+    """One page of stitched bodies, with the total count of matches.
+
+    The page's ids are chosen first and only those rows' bodies are read (sorting whole
+    bodies costs more than the query); see `_statements` for why statements are cached.
+    """
     dialect = _dialect(session)
-    where = _where(query.filters, dialect)
-    column = COLUMNS[query.order]
-    key = (
-        func.coalesce(column, "")
-        if query.order in ("title", "type", "lifecycle", "owner")
-        else column
-    )
-    base = select(CatalogEntity.id).where(where)
-    rank = None
+    params = _filter_params(query.filters, dialect)
+    ranked = False
     if query.text is not None:
-        base, rank = _matching(base, query.text, dialect)
-    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    selected = (
-        select(CatalogBody.body, key, CatalogEntity.id)
-        .join(CatalogBody, CatalogBody.ref == CatalogEntity.ref)
-        .where(where)
+        terms = search_terms(query.text)
+        if not terms:
+            return Page([], 0, None)
+        params["fts"] = (
+            " & ".join(f"{t}:*" for t in terms)
+            if dialect == "postgresql"
+            else " ".join(f'"{t}"*' for t in terms)
+        )
+        ranked = query.order == "ref" and query.after is None
+    if ranked:
+        params["offset"] = query.offset
+    elif query.after is not None:
+        value, params["after_id"] = query.after
+        if query.order == "changed_at" and isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        params["after_key"] = value
+    params["limit"] = query.limit
+    counting, paging = _statements(
+        dialect,
+        _shape(query.filters),
+        query.text is not None,
+        query.order,
+        query.descending,
+        after=query.after is not None and not ranked,
+        ranked=ranked,
     )
-    if query.text is not None:
-        selected, rank = _matching(selected, query.text, dialect)
-    if rank is not None and query.order == "ref" and query.after is None:
-        selected = selected.order_by(rank, CatalogEntity.id).offset(query.offset)
+    total = int(session.execute(counting, params).scalar() or 0)
+    rows = session.execute(paging, params).all()
+    last = (_plain(rows[-1][1]), rows[-1][2]) if rows else None
+    return Page([r[0] for r in rows], total, last)
+
+
+@functools.lru_cache(maxsize=256)
+def _statements(
+    dialect: str,
+    shape: Shape,
+    text_: bool,
+    order: str,
+    descending: bool,
+    *,
+    after: bool,
+    ranked: bool,
+) -> tuple[Select[Any], Select[Any]]:
+    """The count and page statements of one query shape, with every value a bound parameter.
+
+    Building a statement costs more than running it on an indexed column; built once per
+    shape, each request only binds its values (and SQLAlchemy's compiled cache is reused).
+    """
+    where = _where(shape, dialect)
+    column = COLUMNS[order]
+    key = func.coalesce(column, "") if order in ("title", "type", "lifecycle", "owner") else column
+    ids = select(CatalogEntity.id).where(where)
+    inner = select(CatalogEntity.ref, key.label("sort_key"), CatalogEntity.id).where(where)
+    if text_:
+        ids, _rank = _matching(ids, dialect)
+        inner, rank = _matching(inner, dialect)
+    counting = select(func.count()).select_from(ids.subquery())
+    limit = bindparam("limit", type_=Integer)
+    if ranked:
+        inner = inner.add_columns(rank.label("rank"))
+        inner = inner.order_by(rank, CatalogEntity.id).offset(bindparam("offset", type_=Integer))
     else:
-        if query.after is not None:
-            value, last_id = query.after
-            if query.descending:
-                selected = selected.where(
+        if after:
+            value, last_id = (
+                bindparam("after_key", type_=column.type),
+                bindparam("after_id", type_=Integer),
+            )
+            if descending:
+                inner = inner.where(
                     or_(key < value, and_(key == value, CatalogEntity.id < last_id))
                 )
             else:
-                selected = selected.where(
+                inner = inner.where(
                     or_(key > value, and_(key == value, CatalogEntity.id > last_id))
                 )
-        ordering = (
-            (key.desc(), CatalogEntity.id.desc()) if query.descending else (key, CatalogEntity.id)
+        inner = inner.order_by(
+            *((key.desc(), CatalogEntity.id.desc()) if descending else (key, CatalogEntity.id))
         )
-        selected = selected.order_by(*ordering)
-    rows = session.execute(selected.limit(query.limit)).all()
-    last = (_plain(rows[-1][1]), rows[-1][2]) if rows else None
-    return Page([r[0] for r in rows], total, last)
+    chosen = inner.limit(limit).subquery("chosen")
+    if ranked:
+        outer_order: tuple[Any, ...] = (chosen.c.rank, chosen.c.id)
+    elif descending:
+        outer_order = (chosen.c.sort_key.desc(), chosen.c.id.desc())
+    else:
+        outer_order = (chosen.c.sort_key, chosen.c.id)
+    paging = (
+        select(CatalogBody.body, chosen.c.sort_key, chosen.c.id)
+        .join_from(chosen, CatalogBody, CatalogBody.ref == chosen.c.ref)
+        .order_by(*outer_order)
+    )
+    return counting, paging
 
 
 def _plain(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def _matching(statement: Any, text_: str, dialect: str) -> tuple[Any, Any]:
-    terms = search_terms(text_)
-    if not terms:
-        return statement.where(false()), None
+def _matching(statement: Any, dialect: str) -> tuple[Any, Any]:
+    """`statement` limited to the matches of the `fts` parameter, and a rank (best first when
+    ascending)."""
     if dialect == "postgresql":
-        tsquery = func.to_tsquery("simple", " & ".join(f"{t}:*" for t in terms))
+        tsquery = func.to_tsquery(literal_column("'simple'"), bindparam("fts", type_=Text))
         vector: Any = literal_column("catalog_entities.search_vector")
-        rank = func.ts_rank(vector, tsquery).desc()
+        rank = -func.ts_rank(vector, tsquery)
         return statement.where(vector.op("@@")(tsquery)), rank
-    match = " ".join(f'"{t}"*' for t in terms)
     fts = (
         select(literal_column("rowid").label("rowid"), literal_column("rank").label("rank"))
         .select_from(text("catalog_fts"))
-        .where(text("catalog_fts MATCH :fts_query").bindparams(fts_query=match))
+        .where(text("catalog_fts MATCH :fts"))
         .subquery("fts")
     )
     joined = statement.join(fts, fts.c.rowid == CatalogEntity.id)
     return joined, fts.c.rank
 
 
-def count(session: Db, filters: tuple[tuple[Condition, ...], ...]) -> int:
+def count(session: Db, filters: Filters) -> int:
     dialect = _dialect(session)
-    query = select(func.count()).select_from(CatalogEntity).where(_where(filters, dialect))
-    return session.scalar(query) or 0
+    where = _where(_shape(filters), dialect)
+    query = select(func.count()).select_from(CatalogEntity).where(where)
+    return session.execute(query, _filter_params(filters, dialect)).scalar() or 0
 
 
 def body_of(session: Db, ref: str) -> str | None:
@@ -189,12 +253,10 @@ def entity_of(session: Db, ref: str) -> dict[str, Any] | None:
     return session.scalar(select(CatalogEntity.entity).where(CatalogEntity.ref == ref))
 
 
-def facet_counts(
-    session: Db, facet: str, filters: tuple[tuple[Condition, ...], ...]
-) -> list[tuple[str, int]]:
+def facet_counts(session: Db, facet: str, filters: Filters) -> list[tuple[str, int]]:
     """(value, count) pairs of one facet (a column of `COLUMNS`, or `tags`), most common first."""
     dialect = _dialect(session)
-    where = _where(filters, dialect)
+    where = _where(_shape(filters), dialect)
     if facet == "tags":
         if dialect == "postgresql":
             node = CatalogEntity.entity.op("#>")(literal_column("'{metadata,tags}'"))
@@ -216,7 +278,7 @@ def facet_counts(
     else:
         column = COLUMNS[facet]
         query = select(column, func.count()).where(where, column.is_not(None)).group_by(column)
-    pairs = [(str(v), int(n)) for v, n in session.execute(query)]
+    pairs = [(str(v), int(n)) for v, n in session.execute(query, _filter_params(filters, dialect))]
     return sorted(pairs, key=lambda p: (-p[1], p[0]))
 
 
@@ -254,44 +316,73 @@ def summaries(session: Db, refs: list[str]) -> dict[str, dict[str, Any]]:
     return found
 
 
-def _where(filters: tuple[tuple[Condition, ...], ...], dialect: str) -> ColumnElement[bool]:
-    if not filters:
+def _shape(filters: Filters) -> Shape:
+    """`filters` without their values: what a statement depends on."""
+    return tuple(tuple((c.field, c.path, c.values is not None) for c in group) for group in filters)
+
+
+def _filter_params(filters: Filters, dialect: str) -> dict[str, Any]:
+    """The bound values of `_where(_shape(filters))`: `v{group}_{condition}` are the values,
+    `p{group}_{condition}` the JSON paths."""
+    params: dict[str, Any] = {}
+    for i, group in enumerate(filters):
+        for j, condition in enumerate(group):
+            if condition.values is not None:
+                params[f"v{i}_{j}"] = list(condition.values)
+            if condition.field == "json":
+                params[f"p{i}_{j}"] = (
+                    list(condition.path)
+                    if dialect == "postgresql"
+                    else "$" + "".join('."' + s.replace('"', '\\"') + '"' for s in condition.path)
+                )
+    return params
+
+
+def _where(shape: Shape, dialect: str) -> ColumnElement[bool]:
+    if not shape:
         return true()
-    return or_(*(and_(true(), *(_condition(c, dialect) for c in group)) for group in filters))
+    return or_(
+        *(
+            and_(true(), *(_condition(i, j, c, dialect) for j, c in enumerate(group)))
+            for i, group in enumerate(shape)
+        )
+    )
 
 
-def _condition(condition: Condition, dialect: str) -> ColumnElement[bool]:
-    if condition.field == "orphan":
+def _condition(
+    i: int, j: int, condition: tuple[str, tuple[str, ...], bool], dialect: str
+) -> ColumnElement[bool]:
+    field, path, has_values = condition
+    values: BindParameter[Any] = bindparam(f"v{i}_{j}", expanding=True)
+    if field == "orphan":
         return CatalogEntity.orphan.is_(True)
-    if condition.field == "errors":
+    if field == "errors":
         return cast(CatalogEntity.errors, Text) != "[]"
-    if condition.field in COLUMNS:
-        column = COLUMNS[condition.field]
-        if condition.values is None:
+    if field in COLUMNS:
+        column = COLUMNS[field]
+        if not has_values:
             return column.is_not(None)  # type: ignore[no-any-return]
-        if condition.field == "title":
-            return func.lower(column).in_(condition.values)
-        return column.in_(condition.values)  # type: ignore[no-any-return]
-    if condition.field.startswith("relation:"):
+        if field == "title":
+            return func.lower(column).in_(values)
+        return column.in_(values)  # type: ignore[no-any-return]
+    if field.startswith("relation:"):
         # stored once, as declared: (E, type, V), or (V, reverse type, E) declared by V
         forward = select(CatalogRelation.source).where(
-            CatalogRelation.type == condition.field.removeprefix("relation:")
+            CatalogRelation.type == field.removeprefix("relation:")
         )
-        backward = select(CatalogRelation.target).where(CatalogRelation.type == condition.path[0])
-        if condition.values is not None:
-            forward = forward.where(CatalogRelation.target.in_(condition.values))
-            backward = backward.where(CatalogRelation.source.in_(condition.values))
+        backward = select(CatalogRelation.target).where(CatalogRelation.type == path[0])
+        if has_values:
+            forward = forward.where(CatalogRelation.target.in_(values))
+            backward = backward.where(CatalogRelation.source.in_(values))
         return or_(CatalogEntity.ref.in_(forward), CatalogEntity.ref.in_(backward))
-    return _json_condition(condition, dialect)
+    return _json_condition(f"{i}_{j}", has_values, dialect)
 
 
-def _json_condition(condition: Condition, dialect: str) -> ColumnElement[bool]:
-    n = next(_names)
-    params: dict[str, Any] = {}
+def _json_condition(n: str, has_values: bool, dialect: str) -> ColumnElement[bool]:
+    """A JSON path (`:p{n}`) exists, or one of its scalars (or array elements) is in `:v{n}`."""
     if dialect == "postgresql":
-        params[f"p{n}"] = list(condition.path)
         node = f"(catalog_entities.entity #> CAST(:p{n} AS text[]))"
-        if condition.values is None:
+        if not has_values:
             sql = f"{node} IS NOT NULL"
         else:
             sql = (
@@ -299,26 +390,22 @@ def _json_condition(condition: Condition, dialect: str) -> ColumnElement[bool]:
                 f"{node}) WHEN 'array' THEN {node} WHEN 'object' THEN '[]'::jsonb "
                 f"ELSE jsonb_build_array({node}) END) AS e(v) WHERE lower(e.v) IN :v{n})"
             )
+    elif not has_values:
+        sql = f"json_type(catalog_entities.entity, :p{n}) IS NOT NULL"
     else:
-        params[f"p{n}"] = "$" + "".join('."' + s.replace('"', '\\"') + '"' for s in condition.path)
-        if condition.values is None:
-            sql = f"json_type(catalog_entities.entity, :p{n}) IS NOT NULL"
-        else:
-            sql = (
-                f"EXISTS (SELECT 1 FROM json_each(catalog_entities.entity, :p{n}) AS e "
-                f"WHERE e.type NOT IN ('object', 'array') AND lower(e.value) IN :v{n})"
-            )
+        sql = (
+            f"EXISTS (SELECT 1 FROM json_each(catalog_entities.entity, :p{n}) AS e "
+            f"WHERE e.type NOT IN ('object', 'array') AND lower(e.value) IN :v{n})"
+        )
     clause = text(sql)
-    if condition.values is not None:
+    if has_values:
         clause = clause.bindparams(bindparam(f"v{n}", expanding=True))
-        params[f"v{n}"] = list(condition.values)
-    return clause.bindparams(**params)  # type: ignore[return-value]
+    return clause  # type: ignore[return-value]
 
 
-def entities(
-    session: Db, filters: tuple[tuple[Condition, ...], ...], limit: int
-) -> list[dict[str, Any]]:
+def entities(session: Db, filters: Filters, limit: int) -> list[dict[str, Any]]:
     """The stored (unstitched) entities matching `filters`, by ref."""
     dialect = _dialect(session)
-    query = select(CatalogEntity.entity).where(_where(filters, dialect)).order_by(CatalogEntity.ref)
-    return list(session.scalars(query.limit(limit)))
+    query = select(CatalogEntity.entity).where(_where(_shape(filters), dialect))
+    params = _filter_params(filters, dialect)
+    return list(session.scalars(query.order_by(CatalogEntity.ref).limit(limit), params))
