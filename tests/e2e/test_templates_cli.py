@@ -14,6 +14,7 @@ import pytest
 
 from tests.e2e.harness import PavedProcess
 from tests.e2e.test_cli import paved_cli
+from tests.golang import check_in_gopath, go_unavailable
 
 TEMPLATES = ["python-api", "python-worker", "python-cli", "node-api", "go-service", "web-app"]
 
@@ -25,14 +26,17 @@ def embedded(tmp_path: Path) -> Iterator[PavedProcess]:
     process.stop()
 
 
-def run_tests(template: str, clone: Path) -> None:
+def run_tests(template: str, clone: Path, go_build_cache: Path) -> None:
     """The generated project's own tests, where this machine has what they need."""
+    if template == "go-service" and go_unavailable() is None:
+        check_in_gopath(clone, clone.with_name(f"{clone.name}-gopath"), go_build_cache)
+        return
     if template.startswith("python-"):
         command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
     elif template == "web-app" and shutil.which("node"):
         command = ["node", "--test"]
     else:
-        return  # node-api needs `npm install`, go-service a Go toolchain: test_generated_projects
+        return  # node-api needs `npm install`, go-service Go: test_generated_projects
     env = {"PATH": "/usr/bin:/bin", "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "HOME": str(clone)}
     result = subprocess.run(
         command, cwd=clone, env=env, capture_output=True, text=True, timeout=300
@@ -41,7 +45,7 @@ def run_tests(template: str, clone: Path) -> None:
 
 
 def test_every_template_makes_a_service_whose_tests_pass(
-    embedded: PavedProcess, tmp_path: Path
+    embedded: PavedProcess, tmp_path: Path, go_build_cache: Path
 ) -> None:
     embedded.start()
     listed = json.loads(paved_cli(embedded, "template", "list", "-o", "json").stdout)
@@ -63,7 +67,7 @@ def test_every_template_makes_a_service_whose_tests_pass(
         subprocess.run(["git", "-c", header, "clone", "-q", url, str(clone)], check=True)
         for path in ("README.md", "Dockerfile", "score.yaml", "compose.yaml", "catalog-info.yaml"):
             assert (clone / path).is_file(), f"{template}: {path}"
-        run_tests(template, clone)
+        run_tests(template, clone, go_build_cache)
 
     drift = paved_cli(embedded, "template", "drift", "python-cli")
     assert drift.returncode == 0, drift.stderr

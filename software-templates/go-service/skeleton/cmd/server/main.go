@@ -21,7 +21,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	pool, err := db.Open(ctx, os.Getenv("DATABASE_URL"))
+	pool, err := db.Open(os.Getenv("DATABASE_URL"))
 	if err != nil {
 		log.Fatalf("database: %v", err)
 	}

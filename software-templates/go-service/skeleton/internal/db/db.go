@@ -1,18 +1,24 @@
-// Package db opens the PostgreSQL pool of ${{ values.name }}.
+// Package db opens the PostgreSQL pool of ${{ values.name }}: database/sql with the lib/pq driver.
 package db
 
 import (
-	"context"
+	"database/sql"
+	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/lib/pq"
 )
 
-// Open returns a pool for url; connections are made lazily, so a missing database shows in
-// readiness rather than stopping the process.
-func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
-	config, err := pgxpool.ParseConfig(url)
+// Open parses url (a postgres:// URL or key=value DSN; unset fields follow libpq's PG* variables)
+// and returns a pool for it. A malformed url is an error here; connections are made lazily, so a
+// database that is down shows in readiness rather than stopping the process.
+func Open(url string) (*sql.DB, error) {
+	connector, err := pq.NewConnector(url)
 	if err != nil {
 		return nil, err
 	}
-	return pgxpool.NewWithConfig(ctx, config)
+	pool := sql.OpenDB(connector)
+	pool.SetMaxOpenConns(10)
+	pool.SetMaxIdleConns(5)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	return pool, nil
 }

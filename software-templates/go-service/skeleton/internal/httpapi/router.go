@@ -12,9 +12,9 @@ import (
 // ServiceName is what the health endpoints report.
 const ServiceName = "${{ values.name }}"
 
-// Pinger is what readiness checks: the database pool satisfies it.
+// Pinger is what readiness checks: the database pool (*sql.DB) satisfies it.
 type Pinger interface {
-	Ping(ctx context.Context) error
+	PingContext(ctx context.Context) error
 }
 
 // NewRouter returns the routes: liveness, readiness, then the service's own.
@@ -29,7 +29,7 @@ func NewRouter(db Pinger) *gin.Engine {
 	router.GET("/readyz", func(c *gin.Context) {
 		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 		defer cancel()
-		if err := db.Ping(ctx); err != nil {
+		if err := db.PingContext(ctx); err != nil {
 			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "detail": "database unavailable"})
 			return
 		}

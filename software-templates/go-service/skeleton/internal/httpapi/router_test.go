@@ -10,7 +10,7 @@ import (
 
 type fakeDB struct{ err error }
 
-func (f fakeDB) Ping(context.Context) error { return f.err }
+func (f fakeDB) PingContext(context.Context) error { return f.err }
 
 func TestHealthAndReadiness(t *testing.T) {
 	cases := []struct {
