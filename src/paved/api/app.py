@@ -36,7 +36,9 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
     app.state.settings = settings
     app.state.store = store
     v1 = APIRouter(prefix=API_PREFIX)
+    # FastAPI tries routes in order: the catalog, read by the thousand, is tried first.
     for router in (
+        catalog.router,
         services.router,
         requests.router,
         approvals.router,
@@ -45,7 +47,6 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
         templates.router,
         templates.upgrades,
         friction.router,
-        catalog.router,
     ):
         v1.include_router(router)
     app.include_router(v1)

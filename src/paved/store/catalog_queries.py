@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -31,10 +30,12 @@ from sqlalchemy import (
     text,
     true,
 )
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.pool import PoolProxiedConnection
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import BindParameter, ClauseElement
 
 from paved.core.errors import TemporaryError
 from paved.store.db import Store
@@ -57,20 +58,69 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 Db = Session | Connection
 
 
-@contextmanager
-def reading(store: Store) -> Iterator[Connection]:
-    """A plain read-only connection: a third of an ORM session's cost for these small queries.
+class HotReads:
+    """The catalog's hot reads (by name, filtered pages, search) on a pooled DBAPI connection.
 
-    On PostgreSQL it runs in autocommit, which spares each read its BEGIN and ROLLBACK round
-    trips (a list's count and page may then see two snapshots; a refresh commits at once).
+    They run this module's statements, compiled once per shape, straight on the driver's
+    cursor: SQLAlchemy's per-execution work (a Connection, a transaction, result processing)
+    costs ten times the indexed query itself (about 260 µs against 25 µs for a by-name read).
+    The statements only select text and integers, so no result processing is skipped. On
+    PostgreSQL the connection runs in autocommit, sparing BEGIN and ROLLBACK round trips (a
+    page's count and rows may then see two snapshots; a refresh commits at once).
     """
+
+    def __init__(self, connection: PoolProxiedConnection, dialect: Dialect) -> None:
+        self._connection = connection
+        self.dialect = dialect
+
+    def rows(self, statement: ClauseElement, params: dict[str, Any]) -> list[Any]:
+        state = _compiled(statement, self.dialect).construct_expanded_state(params)
+        bound = state.positional_parameters if self.dialect.positional else state.parameters
+        cursor = self._connection.cursor()
+        try:
+            cursor.execute(state.statement, bound)
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
+
+
+@contextmanager
+def reading(store: Store) -> Iterator[HotReads]:
+    """`HotReads` on a connection from the store's pool; an unreachable database is temporary."""
+    dialect = store.engine.dialect
+    unavailable = dialect.loaded_dbapi.OperationalError
     try:
-        with store.engine.connect() as connection:
-            if connection.dialect.name == "postgresql":
-                connection = connection.execution_options(isolation_level="AUTOCOMMIT")
-            yield connection
+        connection = store.engine.raw_connection()
     except OperationalError as err:
         raise TemporaryError(f"the database is unavailable: {err.orig}") from err
+    driver: Any = connection.driver_connection
+    autocommit = dialect.name == "postgresql" and not driver.autocommit
+    try:
+        if autocommit:
+            driver.autocommit = True
+        yield HotReads(connection, dialect)
+    except unavailable as err:
+        raise TemporaryError(f"the database is unavailable: {err}") from err
+    finally:
+        if autocommit:
+            driver.autocommit = False
+        connection.close()
+
+
+@functools.lru_cache(maxsize=512)
+def _compiled(statement: ClauseElement, dialect: Dialect) -> SQLCompiler:
+    compiled = statement.compile(dialect=dialect)
+    assert isinstance(compiled, SQLCompiler)
+    return compiled
+
+
+_BODY = select(CatalogBody.body).where(CatalogBody.ref == bindparam("ref", type_=Text))
+
+
+def read_body(reads: HotReads, ref: str) -> str | None:
+    """The stitched body of `ref`, or None."""
+    found = reads.rows(_BODY, {"ref": ref})
+    return str(found[0][0]) if found else None
 
 
 def _dialect(db: Db) -> str:
@@ -113,13 +163,13 @@ def search_terms(text_: str) -> list[str]:
     return _WORD.findall(text_.lower())[:16]
 
 
-def list_page(session: Db, query: Query) -> Page:
+def list_page(reads: HotReads, query: Query) -> Page:
     """One page of stitched bodies, with the total count of matches.
 
     The page's ids are chosen first and only those rows' bodies are read (sorting whole
     bodies costs more than the query); see `_statements` for why statements are cached.
     """
-    dialect = _dialect(session)
+    dialect = reads.dialect.name
     params = _filter_params(query.filters, dialect)
     ranked = False
     if query.text is not None:
@@ -135,10 +185,8 @@ def list_page(session: Db, query: Query) -> Page:
     if ranked:
         params["offset"] = query.offset
     elif query.after is not None:
-        value, params["after_id"] = query.after
-        if query.order == "changed_at" and isinstance(value, str):
-            value = datetime.fromisoformat(value)
-        params["after_key"] = value
+        # the key as the driver gave it (a change time: its text), so it compares exactly
+        params["after_key"], params["after_id"] = query.after
     params["limit"] = query.limit
     counting, paging = _statements(
         dialect,
@@ -149,8 +197,8 @@ def list_page(session: Db, query: Query) -> Page:
         after=query.after is not None and not ranked,
         ranked=ranked,
     )
-    total = int(session.execute(counting, params).scalar() or 0)
-    rows = session.execute(paging, params).all()
+    total = int(reads.rows(counting, params)[0][0])
+    rows = reads.rows(paging, params)
     last = (_plain(rows[-1][1]), rows[-1][2]) if rows else None
     return Page([r[0] for r in rows], total, last)
 

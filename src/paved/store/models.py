@@ -266,7 +266,13 @@ class CatalogLocation(Base):
 
 Index("ix_catalog_relations_source", CatalogRelation.source)
 Index("ix_catalog_relations_target", CatalogRelation.target, CatalogRelation.type)
-Index("ix_catalog_entities_kind_owner", CatalogEntity.kind, CatalogEntity.owner)
+# ordered pages of one kind and owner (the common filter) come straight from this index
+Index(
+    "ix_catalog_entities_kind_owner_ref",
+    CatalogEntity.kind,
+    CatalogEntity.owner,
+    CatalogEntity.ref,
+)
 Index("ix_request_steps_position", RequestStep.request_id, RequestStep.position)
 
 

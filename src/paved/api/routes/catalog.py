@@ -129,8 +129,8 @@ def _page(
 ) -> Response:
     listing = querying.ListRequest(tuple(filters), text, order, cursor, limit)
     query = querying.build_query(listing)
-    with queries.reading(store) as connection:
-        page = queries.list_page(connection, query)
+    with queries.reading(store) as reads:
+        page = queries.list_page(reads, query)
     next_cursor = querying.next_cursor(listing, query, page.last, len(page.bodies))
     if fields:
         wanted = [f.strip() for f in fields.split(",") if f.strip()]
@@ -183,8 +183,8 @@ async def read_entity(
 ) -> Response:
     """One entity by kind, namespace and name (case-insensitive)."""
     ref = EntityRef(kind, namespace, name).key
-    with queries.reading(request.app.state.store) as connection:
-        body = queries.body_of(connection, ref)
+    with queries.reading(request.app.state.store) as reads:
+        body = queries.read_body(reads, ref)
     if body is None:
         raise NotFoundError(f"entity {ref} does not exist", field="ref")
     return Response(body, media_type=JSON)
