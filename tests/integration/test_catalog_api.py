@@ -106,8 +106,10 @@ def walk(api: TestClient, path: str, **first: Any) -> list[str]:
     """Every ref of a listing, page by page, following its cursors."""
     seen: list[str] = []
     page = get(api, path, **first)
+    total = page["totalItems"]
     while True:
         seen += refs(page)
+        assert page["totalItems"] == total, "every page, the last and an empty one too, counts all"
         cursor = page["pageInfo"]["nextCursor"]
         if not cursor:
             return seen

@@ -18,6 +18,7 @@ from paved.catalog import ingesting, reading, relations, stitching
 from paved.catalog.processing import iter_location, location_key
 from paved.catalog.reading import Reader, RepoResolver
 from paved.core.errors import PavedError
+from paved.core.iterating import read_ahead
 from paved.core.settings import Settings
 from paved.store import catalog_locations as stored
 from paved.store.db import Store
@@ -55,7 +56,7 @@ class Locations:
         """Read the location again and apply what it yields now."""
         with self.store.reading() as session:
             location = stored.get_location(session, location_id)
-        outcomes = iter_location(self.reader, location.type, location.target)
+        outcomes = read_ahead(iter_location(self.reader, location.type, location.target))
         with self.store.session() as session:
             report = ingesting.apply(session, origin_of(location), outcomes)
             errors = [_error(e) for e in report.errors]

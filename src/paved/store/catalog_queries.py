@@ -197,8 +197,13 @@ def list_page(reads: HotReads, query: Query) -> Page:
         after=query.after is not None and not ranked,
         ranked=ranked,
     )
-    total = int(reads.rows(counting, params)[0][0])
     rows = reads.rows(paging, params)
+    if rows:
+        total = int(rows[0][3])
+    elif query.after is None and not query.offset:
+        total = 0
+    else:  # a page past the last one: its rows could not carry the count
+        total = int(reads.rows(counting, params)[0][0])
     last = (_plain(rows[-1][1]), rows[-1][2]) if rows else None
     return Page([r[0] for r in rows], total, last)
 
@@ -256,8 +261,8 @@ def _statements(
         outer_order = (chosen.c.sort_key.desc(), chosen.c.id.desc())
     else:
         outer_order = (chosen.c.sort_key, chosen.c.id)
-    paging = (
-        select(CatalogBody.body, chosen.c.sort_key, chosen.c.id)
+    paging = (  # the count rides along: one round trip per page
+        select(CatalogBody.body, chosen.c.sort_key, chosen.c.id, counting.scalar_subquery())
         .join_from(chosen, CatalogBody, CatalogBody.ref == chosen.c.ref)
         .order_by(*outer_order)
     )

@@ -272,6 +272,7 @@ Index(
     CatalogEntity.kind,
     CatalogEntity.owner,
     CatalogEntity.ref,
+    postgresql_include=["id"],
 )
 Index("ix_request_steps_position", RequestStep.request_id, RequestStep.position)
 

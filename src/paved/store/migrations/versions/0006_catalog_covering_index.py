@@ -1,4 +1,4 @@
-"""catalog: the kind+owner index also holds ref, so a filtered page is read from the index
+"""catalog: the kind+owner index also holds ref and id, so a filtered page is read from it
 
 Revision ID: 0006
 Revises: 0005
@@ -17,7 +17,10 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_index(
-        "ix_catalog_entities_kind_owner_ref", "catalog_entities", ["kind", "owner", "ref"]
+        "ix_catalog_entities_kind_owner_ref",
+        "catalog_entities",
+        ["kind", "owner", "ref"],
+        postgresql_include=["id"],  # SQLite's indexes hold the rowid (the id) anyway
     )
     op.drop_index("ix_catalog_entities_kind_owner", table_name="catalog_entities")
 
