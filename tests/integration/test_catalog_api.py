@@ -126,7 +126,8 @@ def test_search_and_change_order_pages_cover_every_match_once(
     by_change = walk(
         catalog_api, ENTITIES, filter="kind=component", order="metadata.changedAt", limit=5
     )
-    assert sorted(by_change) == components and len(by_change) == len(set(by_change))
+    assert sorted(by_change) == components
+    assert len(by_change) == len(set(by_change))
     newest_first = walk(
         catalog_api, ENTITIES, filter="kind=component", order="-metadata.changedAt", limit=5
     )
