@@ -15,8 +15,10 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from paved.schemas.services import ResourceSpec, ServiceCreate
@@ -78,6 +80,51 @@ def test_web_app_passes_its_tests(tmp_path: Path) -> None:
     """Its health routes are plain web handlers: node runs them without installing Next."""
     result = _node_tests(generate("web-app", tmp_path))
     assert "# pass 2" in result.stdout
+
+
+@pytest.mark.skipif(shutil.which("npm") is None, reason="npm is not installed")
+def test_web_app_builds_and_its_standalone_server_answers(tmp_path: Path) -> None:
+    """What the Dockerfile's build stage does (`npm install`, `next build`), then the
+    standalone server it ships, started as the run stage starts it. Prisma's engines are not
+    downloaded (--ignore-scripts), so readiness reports the database unavailable."""
+    project = generate("web-app", tmp_path / "web")
+    install = run(["npm", "install", "--no-audit", "--no-fund", "--ignore-scripts"], project, 600)
+    assert install.returncode == 0, install.stdout + install.stderr
+    build = run(["npx", "next", "build"], project, 900)
+    assert build.returncode == 0, build.stdout + build.stderr
+    assert "/api/healthz" in build.stdout
+    server = project / ".next" / "standalone" / "server.js"
+    assert server.is_file(), "next.config.mjs asks for the standalone output the image copies"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "PORT": str(port), "HOSTNAME": "127.0.0.1", "NODE_ENV": "production"}
+    env.pop("DATABASE_URL", None)
+    process = subprocess.Popen(
+        ["node", str(server)], cwd=server.parent, env=env, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        health = _get_when_listening(f"http://127.0.0.1:{port}/api/healthz")
+        assert health.status_code == 200
+        assert health.json() == {"status": "ok", "service": "demo-svc"}
+        ready = httpx.get(f"http://127.0.0.1:{port}/api/readyz", timeout=30)
+        assert ready.status_code == 503
+        assert ready.json()["detail"] == "database unavailable"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _get_when_listening(url: str, timeout: float = 60) -> httpx.Response:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return httpx.get(url, timeout=30)
+        except httpx.ConnectError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 @pytest.mark.skipif(shutil.which("npm") is None, reason="npm is not installed")
