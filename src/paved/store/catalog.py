@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy import ColumnElement, Text, any_, bindparam, delete, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -62,6 +62,15 @@ class Existing:
     valid: bool
 
 
+def one_of(session: Session, column: Any, values: Sequence[str]) -> ColumnElement[bool]:
+    """`column IN values`; on PostgreSQL `= ANY(array)`: one parameter, so the statement text
+    (and the driver's parsing of it) is the same for every batch, where an IN list of 500
+    parameters is rendered and parsed anew each time."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(Text)))  # type: ignore[no-any-return]
+    return column.in_(values)  # type: ignore[no-any-return]
+
+
 def chunks(items: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -79,7 +88,7 @@ def existing(session: Session, refs: Sequence[str]) -> dict[str, Existing]:
     )
     for chunk in chunks(refs):
         for ref, origin, input_hash, orphan, errors in session.execute(
-            select(*columns).where(CatalogEntity.ref.in_(chunk))
+            select(*columns).where(one_of(session, CatalogEntity.ref, chunk))
         ):
             found[ref] = Existing(ref, origin, input_hash, orphan, not errors)
     return found
@@ -158,7 +167,7 @@ def set_errors(session: Session, ref: str, errors: list[str]) -> None:
 
 def set_orphan(session: Session, refs: Sequence[str], orphan: bool) -> None:
     for chunk in chunks(refs):
-        query = update(CatalogEntity).where(CatalogEntity.ref.in_(chunk))
+        query = update(CatalogEntity).where(one_of(session, CatalogEntity.ref, chunk))
         session.execute(query.values(orphan=orphan))
 
 
@@ -167,8 +176,12 @@ def relations_touching(session: Session, refs: Sequence[str]) -> set[str]:
     found: set[str] = set()
     connection = session.connection()
     for chunk in chunks(refs):
-        targets = select(CatalogRelation.target).where(CatalogRelation.source.in_(chunk))
-        sources = select(CatalogRelation.source).where(CatalogRelation.target.in_(chunk))
+        targets = select(CatalogRelation.target).where(
+            one_of(session, CatalogRelation.source, chunk)
+        )
+        sources = select(CatalogRelation.source).where(
+            one_of(session, CatalogRelation.target, chunk)
+        )
         found.update(connection.execute(targets).scalars())
         found.update(connection.execute(sources).scalars())
     return found
@@ -179,7 +192,9 @@ def replace_relations(
 ) -> None:
     """Drop what `origins` implied before and record `relations` (origin, source, type, target)."""
     for chunk in chunks(origins):
-        session.execute(delete(CatalogRelation).where(CatalogRelation.origin.in_(chunk)))
+        session.execute(
+            delete(CatalogRelation).where(one_of(session, CatalogRelation.origin, chunk))
+        )
     rows = [
         {"origin": origin, "source": source, "type": type_, "target": target}
         for origin, source, type_, target in sorted(set(relations))
@@ -191,9 +206,11 @@ def replace_relations(
 
 def delete_entities(session: Session, refs: Sequence[str]) -> None:
     for chunk in chunks(refs):
-        session.execute(delete(CatalogRelation).where(CatalogRelation.origin.in_(chunk)))
-        session.execute(delete(CatalogBody).where(CatalogBody.ref.in_(chunk)))
-        session.execute(delete(CatalogEntity).where(CatalogEntity.ref.in_(chunk)))
+        session.execute(
+            delete(CatalogRelation).where(one_of(session, CatalogRelation.origin, chunk))
+        )
+        session.execute(delete(CatalogBody).where(one_of(session, CatalogBody.ref, chunk)))
+        session.execute(delete(CatalogEntity).where(one_of(session, CatalogEntity.ref, chunk)))
 
 
 def stitch_rows(
@@ -212,22 +229,24 @@ def stitch_rows(
     )
     connection = session.connection()  # plain rows: the ORM's row handling costs more here
     for chunk in chunks(refs):
-        found = connection.execute(select(*columns).where(CatalogEntity.ref.in_(chunk)))
+        found = connection.execute(
+            select(*columns).where(one_of(session, CatalogEntity.ref, chunk))
+        )
         rows += [StitchRow(*r) for r in found.all()]
         query = select(CatalogRelation.source, CatalogRelation.type, CatalogRelation.target)
         for source, type_, target in connection.execute(
-            query.where(CatalogRelation.source.in_(chunk)).distinct()
+            query.where(one_of(session, CatalogRelation.source, chunk)).distinct()
         ).all():
             relations[source].append((type_, target))
         query = select(CatalogRelation.source, CatalogRelation.type, CatalogRelation.target)
         for source, type_, target in connection.execute(
-            query.where(CatalogRelation.target.in_(chunk)).distinct()
+            query.where(one_of(session, CatalogRelation.target, chunk)).distinct()
         ).all():
             relations[target].append((reverse[type_], source))
     targets = sorted({t for pairs in relations.values() for _, t in pairs})
     present: set[str] = set()
     for chunk in chunks(targets):
-        exists = select(CatalogEntity.ref).where(CatalogEntity.ref.in_(chunk))
+        exists = select(CatalogEntity.ref).where(one_of(session, CatalogEntity.ref, chunk))
         present.update(connection.execute(exists).scalars())
     return rows, relations, present
 
