@@ -66,7 +66,7 @@ class HotReads:
     costs ten times the indexed query itself (about 260 µs against 25 µs for a by-name read).
     The statements only select text and integers, so no result processing is skipped. On
     PostgreSQL the connection runs in autocommit, sparing BEGIN and ROLLBACK round trips (a
-    page's count and rows may then see two snapshots; a refresh commits at once).
+    page carries its own count; a refresh commits at once).
     """
 
     def __init__(self, connection: PoolProxiedConnection, dialect: Dialect) -> None:
