@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from paved.catalog.ingesting import BULK_LOAD
 from paved.catalog.locations import Locations
 from paved.catalog.reading import Reader
 from paved.catalog.refreshing import refresh_due
@@ -402,3 +403,50 @@ def test_only_admins_read_the_servers_files(catalog_api: TestClient, tmp_path: P
     assert len(messages) == 2
     assert all("only a file location" in m for m in messages)
     assert catalog_api.get(f"{ENTITIES}/by-name/group/default/g").status_code == 404
+
+
+def test_a_bulk_load_is_searchable_and_later_changes_are_indexed_one_by_one(
+    catalog_api: TestClient, tmp_path: Path
+) -> None:
+    """Past `BULK_LOAD` rows the full-text index is rebuilt once at the end of the load (on
+    SQLite its triggers pause meanwhile): rows written before and after the pause are found,
+    and afterwards the row-by-row upkeep is back."""
+    size = BULK_LOAD + 1_500
+    files = [
+        write_yaml(
+            tmp_path / f"part-{start}.yaml",
+            *(
+                entity(
+                    "Component",
+                    f"bulk-{i}",
+                    type="service",
+                    owner="checkout",
+                    description=f"word{i} shared",
+                )
+                for i in range(start, min(start + 2_000, size))
+            ),
+        )
+        for start in range(0, size, 2_000)
+    ]
+    index = write_yaml(
+        tmp_path / "catalog-info.yaml",
+        {
+            "apiVersion": "backstage.io/v1alpha1",
+            "kind": "Location",
+            "metadata": {"name": "bulk"},
+            "spec": {"targets": [f"./{f.name}" for f in files]},
+        },
+    )
+    register(catalog_api, index)
+    search = f"{ENTITIES}/by-query"
+    assert get(catalog_api, search, q="shared", limit=1)["totalItems"] == size
+    for i in (0, 1_999, BULK_LOAD + 10, size - 1):  # first file (triggers) and after the pause
+        assert refs(get(catalog_api, search, q=f"word{i}")) == [f"component:default/bulk-{i}"]
+
+    renamed = files[0].read_text().replace("word0 shared", "renamed", 1)
+    files[0].write_text(renamed)
+    location = catalog_api.get("/api/v1/catalog/locations").json()["data"][0]
+    refreshed = catalog_api.post(f"/api/v1/catalog/locations/{location['id']}/refresh")
+    assert refreshed.status_code == 200, refreshed.text
+    assert refs(get(catalog_api, search, q="renamed")) == ["component:default/bulk-0"]
+    assert get(catalog_api, search, q="word0")["totalItems"] == 0

@@ -22,6 +22,7 @@ from paved.store import catalog as rows
 from paved.store.db import Session
 
 FIRST_ANALYZE = 4_000  # then at 16,000, 64,000 … rows written
+BULK_LOAD = 4_000  # rows written, after which the search index is rebuilt once at the end
 
 
 @dataclass
@@ -43,6 +44,8 @@ def apply(session: Session, origin: str, outcomes: Outcome | Iterable[Outcome]) 
     for outcome in [outcomes] if isinstance(outcomes, Outcome) else outcomes:
         report.errors += outcome.errors
         batch_changed, batch_touched = _apply_batch(session, origin, outcome, report)
+        if written < BULK_LOAD <= written + len(batch_changed):
+            rows.pause_search_upkeep(session)
         written += len(batch_changed)
         if written >= next_analyze:
             rows.analyze(session)
@@ -57,7 +60,7 @@ def apply(session: Session, origin: str, outcomes: Outcome | Iterable[Outcome]) 
     report.orphaned = len(gone)
     touched |= set(gone) | rows.relations_touching(session, sorted(changed))
     stitch_refs(session, touched)
-    if len(changed) >= FIRST_ANALYZE:
+    if written >= BULK_LOAD:
         rows.settle_search_index(session)
     return report
 
