@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, Playwright, expect, sync_playwright
@@ -61,15 +63,36 @@ def page(browser: BrowserContext) -> Page:
 
 
 @pytest.fixture
-def stopped_postgres(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[tuple[EmbeddedPostgres, str]]:
+def stopped_postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoppedPostgres]:
     """A PostgreSQL server whose URL is known but which is down until the test starts it."""
     cluster = EmbeddedPostgres(tmp_path_factory.mktemp("stopped-postgres"), durable=False)
     url = cluster.ensure_running()
     cluster.stop()
-    yield cluster, url
+    stopped = StoppedPostgres(cluster, url)
+    yield stopped
+    stopped.release_port()
     cluster.stop()
+
+
+class StoppedPostgres:
+    """While down, its port stays bound here: another test's server, picking a free port
+    meanwhile, would otherwise take it, and the URL would lead to that server."""
+
+    def __init__(self, cluster: EmbeddedPostgres, url: str) -> None:
+        self.cluster, self.url = cluster, url
+        port = urlsplit(url).port
+        assert port is not None
+        self._held: socket.socket | None = socket.create_server(("127.0.0.1", port))
+
+    def release_port(self) -> None:
+        if self._held is not None:
+            self._held.close()
+            self._held = None
+
+    def start(self) -> None:
+        """Bring the server up on the port its URL names."""
+        self.release_port()
+        assert self.cluster.ensure_running() == self.url, "the server came back elsewhere"
 
 
 def sign_in(page: Page, paved: PavedProcess, token: str) -> None:

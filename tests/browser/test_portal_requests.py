@@ -8,8 +8,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from paved.providers.embedded.postgres_cluster import EmbeddedPostgres
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import StoppedPostgres, screenshot, sign_in
 from tests.e2e.harness import ADMIN_TOKEN, PavedProcess
 
 
@@ -34,10 +33,9 @@ def _fill_service(page: Page, paved: PavedProcess, name: str, *resources: str) -
 
 
 def test_a_failing_request_shows_its_error_and_retry_finishes_it(
-    paved: PavedProcess, page: Page, stopped_postgres: tuple[EmbeddedPostgres, str]
+    paved: PavedProcess, page: Page, stopped_postgres: StoppedPostgres
 ) -> None:
-    cluster, url = stopped_postgres
-    paved.start(PAVED_POSTGRES_ADMIN_URL=url)
+    paved.start(PAVED_POSTGRES_ADMIN_URL=stopped_postgres.url)
     mallory = _token(paved, "mallory", "platform")
     sign_in(page, paved, ADMIN_TOKEN)
     _fill_service(page, paved, "ledger", "postgres")
@@ -64,7 +62,7 @@ def test_a_failing_request_shows_its_error_and_retry_finishes_it(
     _sign_out(page)
     sign_in(page, paved, ADMIN_TOKEN)
     page.goto(request_url)
-    cluster.ensure_running()
+    stopped_postgres.start()
     page.get_by_role("button", name="Retry from the failed step").click()
     expect(page.locator("#request-state .badge")).to_have_text("succeeded", timeout=90_000)
     expect(page.locator('tr[data-step="git:repository"] .step-attempts')).to_have_text("1")
