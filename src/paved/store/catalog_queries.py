@@ -291,13 +291,6 @@ def _matching(statement: Any, dialect: str) -> tuple[Any, Any]:
     return joined, fts.c.rank
 
 
-def count(session: Db, filters: Filters) -> int:
-    dialect = _dialect(session)
-    where = _where(_shape(filters), dialect)
-    query = select(func.count()).select_from(CatalogEntity).where(where)
-    return session.execute(query, _filter_params(filters, dialect)).scalar() or 0
-
-
 def body_of(session: Db, ref: str) -> str | None:
     return session.scalar(select(CatalogBody.body).where(CatalogBody.ref == ref))
 
