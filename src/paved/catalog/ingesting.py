@@ -9,15 +9,15 @@ deleted). Bodies are re-stitched for every entity whose relations may have moved
 
 from __future__ import annotations
 
-import hashlib
-import json
+from collections import deque
 from collections.abc import Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Any
 
-from paved.catalog.processing import LocationError, Outcome, Processed
-from paved.catalog.relations import REVERSE, owner_of
-from paved.catalog.stitching import stitch
+from paved.catalog.parallel import Workers
+from paved.catalog.processing import LocationError, Outcome
+from paved.catalog.relations import REVERSE
+from paved.catalog.stitching import stitch_all
 from paved.store import catalog as rows
 from paved.store.db import Session
 
@@ -34,8 +34,14 @@ class Report:
     errors: list[LocationError] = field(default_factory=list)
 
 
-def apply(session: Session, origin: str, outcomes: Outcome | Iterable[Outcome]) -> Report:
-    """Make the catalog hold what `origin` yields now (given whole, or file by file)."""
+def apply(
+    session: Session,
+    origin: str,
+    outcomes: Outcome | Iterable[Outcome],
+    workers: Workers | None = None,
+) -> Report:
+    """Make the catalog hold what `origin` yields now (given whole, or file by file); bodies
+    are stitched by `workers` when given."""
     report = Report()
     produced: set[str] = set()
     changed: set[str] = set()
@@ -59,7 +65,7 @@ def apply(session: Session, origin: str, outcomes: Outcome | Iterable[Outcome]) 
     rows.set_orphan(session, gone, True)
     report.orphaned = len(gone)
     touched |= set(gone) | rows.relations_touching(session, sorted(changed))
-    stitch_refs(session, touched)
+    stitch_refs(session, touched, workers)
     if written >= BULK_LOAD:
         rows.settle_search_index(session)
     return report
@@ -78,7 +84,7 @@ def _apply_batch(
             message = f"conflict: {key} is already provided by {old.origin}"
             report.errors.append(LocationError(processed.source, message, key))
             continue
-        write = to_write(processed)
+        write = processed.write
         if processed.errors and old is not None and old.origin == origin and old.valid:
             kept_with_errors.append((key, processed.errors))
         elif (
@@ -107,62 +113,20 @@ def remove(session: Session, origin: str) -> int:
     return len(refs)
 
 
-def stitch_refs(session: Session, refs: Iterable[str]) -> None:
-    """Recompute and store the bodies of `refs` (those that exist)."""
-    ordered = sorted(set(refs))
-    for chunk in rows.chunks(ordered, 2000):
+def stitch_refs(session: Session, refs: Iterable[str], workers: Workers | None = None) -> None:
+    """Recompute and store the bodies of `refs` (those that exist); with `workers`, chunks are
+    stitched in worker processes while this one reads the next and writes the last."""
+    workers = workers or Workers.none()
+    pending: deque[Future[list[tuple[str, str, str]]]] = deque()
+    for chunk in rows.chunks(sorted(set(refs)), 1000):
         found, relations, present = rows.stitch_rows(session, chunk, REVERSE)
-        bodies = []
-        for row in found:
-            body, etag = stitch(
-                row.entity,
-                uid=row.uid,
-                relations=relations.get(row.ref, []),
-                present=present,
-                errors=row.errors,
-                orphan=row.orphan,
-            )
-            bodies.append((row.ref, body, etag))
-        rows.write_bodies(session, bodies)
-
-
-def to_write(processed: Processed) -> rows.EntityWrite:
-    entity = processed.entity
-    ref = processed.ref
-    metadata: dict[str, Any] = entity.get("metadata") or {}
-    spec = entity.get("spec") if isinstance(entity.get("spec"), dict) else {}
-    assert isinstance(spec, dict)
-    title = metadata.get("title")
-    digest = hashlib.sha1(  # noqa: S324 (a change detector, not security)
-        json.dumps([entity, processed.errors], sort_keys=True, default=str).encode()
-    ).hexdigest()
-    return rows.EntityWrite(
-        ref=ref.key,
-        kind=ref.kind.lower(),
-        namespace=ref.namespace.lower(),
-        name=ref.name.lower(),
-        title=title if isinstance(title, str) else None,
-        type=_lower(spec.get("type")),
-        lifecycle=_lower(spec.get("lifecycle")),
-        owner=owner_of(entity, ref),
-        entity=entity,
-        search_text=search_text(entity),
-        source=processed.source,
-        errors=processed.errors,
-        input_hash=digest,
-        relations=[(r.source, r.type, r.target) for r in processed.relations if r.declared],
-    )
-
-
-def _lower(value: Any) -> str | None:
-    return value.lower() if isinstance(value, str) else None
-
-
-def search_text(entity: dict[str, Any]) -> str:
-    """What full-text search matches: name, title, description and tags."""
-    metadata: dict[str, Any] = entity.get("metadata") or {}
-    parts = [metadata.get("name"), metadata.get("title"), metadata.get("description")]
-    tags = metadata.get("tags")
-    if isinstance(tags, list):
-        parts += tags
-    return " ".join(str(p) for p in parts if isinstance(p, str) and p)
+        entities = [
+            (row.ref, row.uid, row.entity_json, row.errors, row.orphan, relations.get(row.ref, []))
+            for row in found
+        ]
+        size = sum(len(row.entity_json) for row in found)
+        pending.append(workers.run(size, stitch_all, entities, present))
+        while len(pending) > workers.window:
+            rows.write_bodies(session, pending.popleft().result())
+    for done in pending:
+        rows.write_bodies(session, done.result())

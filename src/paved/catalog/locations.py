@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from paved.catalog import ingesting, reading, relations, stitching
+from paved.catalog.parallel import START_AFTER, Workers
 from paved.catalog.processing import iter_location, location_key
 from paved.catalog.reading import Reader, RepoResolver
 from paved.core.errors import PavedError
-from paved.core.iterating import read_ahead
 from paved.core.settings import Settings
 from paved.store import catalog_locations as stored
 from paved.store.db import Store
@@ -30,9 +30,10 @@ log = logging.getLogger("paved.catalog")
 class Locations:
     """The catalog's locations on one store, read with one reader."""
 
-    def __init__(self, store: Store, reader: Reader) -> None:
+    def __init__(self, store: Store, reader: Reader, parallel_from: int = START_AFTER) -> None:
         self.store = store
         self.reader = reader
+        self.parallel_from = parallel_from  # bytes a refresh reads before it uses more processes
 
     def register(self, type_: str, target: str) -> CatalogLocation:
         """Register and ingest a location (a 409 when it exists)."""
@@ -56,9 +57,9 @@ class Locations:
         """Read the location again and apply what it yields now."""
         with self.store.reading() as session:
             location = stored.get_location(session, location_id)
-        outcomes = read_ahead(iter_location(self.reader, location.type, location.target))
-        with self.store.session() as session:
-            report = ingesting.apply(session, origin_of(location), outcomes)
+        with Workers(start_after=self.parallel_from) as workers, self.store.session() as session:
+            outcomes = iter_location(self.reader, location.type, location.target, workers)
+            report = ingesting.apply(session, origin_of(location), outcomes, workers)
             errors = [_error(e) for e in report.errors]
             count = report.added + report.updated + report.unchanged
             stored.record_refresh(session, location_id, errors, count)

@@ -10,17 +10,21 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
 from paved.catalog import reading
 from paved.catalog.documents import may_substitute, parse_documents, substitute
+from paved.catalog.parallel import Workers, here
 from paved.catalog.reading import Reader
 from paved.catalog.refs import EntityRef, ref_of_entity
 from paved.catalog.relations import Relation, relations_of
 from paved.catalog.stitching import LOCATION_ANNOTATION, ORIGIN_ANNOTATION
 from paved.catalog.validating import validate_entity
+from paved.catalog.writes import to_write
 from paved.core.errors import InputError, NotFoundError, PavedError
+from paved.store.catalog import EntityWrite
 
 MAX_FILES = 10_000
 LOCAL_REFUSED = "refused: only a file location (registered by an admin) may read the server's files"
@@ -37,6 +41,7 @@ class Processed:
     relations: list[Relation]
     errors: list[str]
     source: str
+    write: EntityWrite
 
 
 @dataclass(frozen=True)
@@ -61,43 +66,93 @@ def process_location(reader: Reader, type_: str, target: str) -> Outcome:
     return merged
 
 
-def iter_location(reader: Reader, type_: str, target: str) -> Iterator[Outcome]:
-    """What a location yields, one file at a time (so a huge location never sits in memory)."""
+def iter_location(
+    reader: Reader, type_: str, target: str, workers: Workers | None = None
+) -> Iterator[Outcome]:
+    """What a location yields, one file at a time (so a huge location never sits in memory).
+
+    With `workers`, files are processed in worker processes, several at once; what they
+    yield comes back in the order the files were found, so the first definition of an
+    entity wins as it does in one process.
+    """
+    workers = workers or Workers.none()
     origin = location_key(type_, target)
     local_allowed = reading.is_local(type_, target)
     queue: deque[tuple[str, str, bool]] = deque([(type_, target, False)])
     seen: set[str] = set()
     claimed: dict[str, str] = {}
-    while queue and len(seen) < MAX_FILES:
-        kind, pattern, from_glob = queue.popleft()
-        try:
-            targets = reader.expand(kind, pattern)
-        except PavedError as err:
-            yield Outcome(errors=[LocationError(location_key(kind, pattern), str(err))])
+    pending: deque[Future[FileResult]] = deque()
+    while queue or pending:
+        while queue and len(pending) < workers.window and len(seen) < MAX_FILES:
+            queued = queue.popleft()
+            pending += _start_files(reader, workers, queued, seen, origin, local_allowed)
+        if not pending:
+            return
+        found_in_file, errors, kind, concrete = pending.popleft().result()
+        outcome = Outcome(errors=errors)
+        for found in found_in_file:
+            _claim(found, claimed, outcome)
+            queue += _children(found, kind, concrete)
+        yield outcome
+
+
+FileResult = tuple[list["Processed"], list[LocationError], str, str]
+
+
+def _start_files(
+    reader: Reader,
+    workers: Workers,
+    queued: tuple[str, str, bool],
+    seen: set[str],
+    origin: str,
+    local_allowed: bool,
+) -> list[Future[FileResult]]:
+    """Start processing the files a queued (type, pattern, is_glob) names, in their order
+    (those not seen before); a local file only when the location itself is local."""
+    kind, pattern, from_glob = queued
+    try:
+        targets = reader.expand(kind, pattern)
+    except PavedError as err:
+        return [_failed(LocationError(location_key(kind, pattern), str(err)), kind, pattern)]
+    started = []
+    for concrete in targets:
+        key = location_key(kind, concrete)
+        if key in seen:
             continue
-        for concrete in targets:
-            outcome = Outcome()
-            key = location_key(kind, concrete)
-            if key in seen:
-                continue
-            seen.add(key)
-            if reading.is_local(kind, concrete) and not local_allowed:
-                yield Outcome(errors=[LocationError(key, LOCAL_REFUSED)])
-                continue
-            try:
-                text = reader.read(kind, concrete)
-            except NotFoundError as err:
-                if not from_glob:
-                    yield Outcome(errors=[LocationError(key, f"not found: {err}")])
-                continue
-            except PavedError as err:
-                yield Outcome(errors=[LocationError(key, f"cannot be read: {err}")])
-                continue
-            for found in _process_file(reader, kind, concrete, text, origin, outcome):
-                _claim(found, claimed, outcome)
-                for child in _children(found, kind, concrete):
-                    queue.append(child)
-            yield outcome
+        seen.add(key)
+        if reading.is_local(kind, concrete) and not local_allowed:
+            started.append(_failed(LocationError(key, LOCAL_REFUSED), kind, concrete))
+            continue
+        try:
+            text = reader.read(kind, concrete)
+        except NotFoundError as err:
+            if not from_glob:
+                error = LocationError(key, f"not found: {err}")
+                started.append(_failed(error, kind, concrete))
+            continue
+        except PavedError as err:
+            error = LocationError(key, f"cannot be read: {err}")
+            started.append(_failed(error, kind, concrete))
+            continue
+        if may_substitute(text):  # substitutions read further files: only this process can
+            started.append(here(process_file, kind, concrete, text, origin, reader))
+        else:
+            started.append(workers.run(len(text), process_file, kind, concrete, text, origin))
+    return started
+
+
+def _failed(error: LocationError, kind: str, target: str) -> Future[FileResult]:
+    return here(lambda: ([], [error], kind, target))
+
+
+def process_file(
+    kind: str, target: str, text: str, origin: str, reader: Reader | None = None
+) -> FileResult:
+    """The entities of one file's text and the file's own errors (run in a worker process
+    when `reader` is None: then the text has no substitutions)."""
+    outcome = Outcome()
+    found = _process_file(reader, kind, target, text, origin, outcome)
+    return found, outcome.errors, kind, target
 
 
 def _claim(found: Processed, claimed: dict[str, str], outcome: Outcome) -> None:
@@ -127,7 +182,7 @@ def _children(found: Processed, kind: str, target: str) -> list[tuple[str, str, 
 
 
 def _process_file(
-    reader: Reader, kind: str, target: str, text: str, origin: str, outcome: Outcome
+    reader: Reader | None, kind: str, target: str, text: str, origin: str, outcome: Outcome
 ) -> list[Processed]:
     source = location_key(kind, target)
     try:
@@ -136,7 +191,7 @@ def _process_file(
         outcome.errors.append(LocationError(source, str(err)))
         return []
     found = []
-    substituting = reader if may_substitute(text) else None
+    substituting = reader if reader is not None and may_substitute(text) else None
     for index, document in enumerate(documents, start=1):
         if not isinstance(document, dict):
             message = f"document {index} is not a mapping but {type(document).__name__}"
@@ -181,7 +236,9 @@ def process_entity(
     if not errors:
         relations, ref_errors = relations_of(entity, ref)
         errors += ref_errors
-    return Processed(ref, entity, relations, errors, location_key(kind, target))
+    source = location_key(kind, target)
+    write = to_write(ref, entity, relations, errors, source)
+    return Processed(ref, entity, relations, errors, source, write)
 
 
 def _annotated(entity: dict[str, Any], source: str, origin: str) -> dict[str, Any]:

@@ -66,6 +66,26 @@ def stitch(
     return text.replace(_ETAG_PLACEHOLDER, etag, 1), etag
 
 
+Stitchable = tuple[str, str, str, list[str], bool, list[tuple[str, str]]]
+
+
+def stitch_all(entities: list[Stitchable], present: set[str]) -> list[tuple[str, str, str]]:
+    """(ref, body, etag) for each (ref, uid, entity JSON, errors, orphan, relations); run in
+    a worker process for a big refresh (see `parallel`)."""
+    stitched = []
+    for ref, uid, entity_json, errors, orphan, relations in entities:
+        body, etag = stitch(
+            json.loads(entity_json),
+            uid=uid,
+            relations=relations,
+            present=present,
+            errors=errors,
+            orphan=orphan,
+        )
+        stitched.append((ref, body, etag))
+    return stitched
+
+
 def forget_targets() -> None:
     """Drop the remembered relation targets (after a big refresh, to give the memory back)."""
     _target.cache_clear()

@@ -7,26 +7,45 @@ triggers on SQLite, a generated tsvector on PostgreSQL; see migration 0003).
 
 from __future__ import annotations
 
+import functools
+import json
+import secrets
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Text, any_, bindparam, delete, insert, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Text,
+    any_,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    literal_column,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from paved.store.driver import Driver, bound, on_session
 from paved.store.models import CatalogBody, CatalogEntity, CatalogRelation, utcnow
 
 BATCH = 500
+ENTITIES: Any = CatalogEntity.__table__
 RELATIONS: Any = CatalogRelation.__table__
 BODIES: Any = CatalogBody.__table__
 
 
 @dataclass(frozen=True)
 class EntityWrite:
-    """An entity as processing produced it, ready to be stored (before stitching)."""
+    """An entity as processing produced it, ready to be stored (before stitching); its JSON
+    is already text (made where the file was parsed, maybe in another process)."""
 
     ref: str
     kind: str
@@ -36,7 +55,7 @@ class EntityWrite:
     type: str | None
     lifecycle: str | None
     owner: str | None
-    entity: dict[str, Any]
+    entity_json: str
     search_text: str
     source: str
     errors: list[str]
@@ -46,9 +65,11 @@ class EntityWrite:
 
 @dataclass(frozen=True)
 class StitchRow:
+    """What stitching an entity needs of its row (the entity as stored: JSON text)."""
+
     ref: str
     uid: str
-    entity: dict[str, Any]
+    entity_json: str
     errors: list[str]
     orphan: bool
 
@@ -76,21 +97,87 @@ def chunks(items: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
         yield items[start : start + size]
 
 
+class _Bulk:
+    """The bulk statements of one dialect, built once: each takes its list of refs as one
+    parameter (`= ANY(array)` on PostgreSQL, a JSON array read by `json_each` on SQLite)."""
+
+    def __init__(self, dialect: str) -> None:
+        self.dialect = dialect
+        entity = ENTITIES.c
+        self.existing = select(
+            entity.ref, entity.origin, entity.input_hash, entity.orphan, entity.errors
+        ).where(self.among(entity.ref))
+        self.refs = select(entity.ref).where(self.among(entity.ref))
+        self.stitch = select(
+            entity.ref, entity.uid, cast(entity.entity, Text), entity.errors, entity.orphan
+        ).where(self.among(entity.ref))
+        relation = RELATIONS.c
+        self.targets_of = select(relation.target).where(self.among(relation.source))
+        self.sources_of = select(relation.source).where(self.among(relation.target))
+        self.relations_from = (
+            select(relation.source, relation.type, relation.target)
+            .where(self.among(relation.source))
+            .distinct()
+        )
+        self.relations_to = (
+            select(relation.source, relation.type, relation.target)
+            .where(self.among(relation.target))
+            .distinct()
+        )
+        self.drop_relations = delete(RELATIONS).where(self.among(relation.source))
+        self.add_relation = insert(RELATIONS).values(
+            {c: bindparam(c, type_=relation[c].type) for c in ("source", "type", "target")}
+        )
+        insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        written = [c for c in entity.keys() if c != "id"]  # noqa: SIM118 (a column collection)
+        upsert = insert_(ENTITIES).values({c: bindparam(c, type_=entity[c].type) for c in written})
+        kept = ("uid", "created_at", "ref")
+        self.upsert = upsert.on_conflict_do_update(
+            index_elements=["ref"], set_={c: upsert.excluded[c] for c in written if c not in kept}
+        )
+        body = insert_(BODIES).values(
+            {c: bindparam(c, type_=BODIES.c[c].type) for c in ("ref", "body", "etag")}
+        )
+        self.write_body = body.on_conflict_do_update(
+            index_elements=["ref"], set_={"body": body.excluded.body, "etag": body.excluded.etag}
+        )
+
+    def among(self, column: Any) -> ColumnElement[bool]:
+        if self.dialect == "postgresql":
+            return column == any_(bindparam("refs", type_=postgresql.ARRAY(Text)))  # type: ignore[no-any-return]
+        listed: Any = select(literal_column("value")).select_from(
+            func.json_each(bindparam("refs", type_=Text))
+        )
+        return column.in_(listed)  # type: ignore[no-any-return]
+
+    def listed(self, refs: Sequence[str]) -> dict[str, Any]:
+        return {"refs": list(refs) if self.dialect == "postgresql" else json.dumps(list(refs))}
+
+
+@functools.cache
+def _bulk(dialect: str) -> _Bulk:
+    return _Bulk(dialect)
+
+
+def _driver(session: Session) -> tuple[Driver, _Bulk]:
+    driver = on_session(session)
+    return driver, _bulk(driver.dialect.name)
+
+
+def _loaded(value: Any) -> Any:
+    """A JSON column's value: SQLite's driver gives text, PostgreSQL's the parsed value."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
 def existing(session: Session, refs: Sequence[str]) -> dict[str, Existing]:
     """What is stored already under `refs`."""
+    driver, bulk = _driver(session)
     found: dict[str, Existing] = {}
-    columns = (
-        CatalogEntity.ref,
-        CatalogEntity.origin,
-        CatalogEntity.input_hash,
-        CatalogEntity.orphan,
-        CatalogEntity.errors,
-    )
-    for chunk in chunks(refs):
-        for ref, origin, input_hash, orphan, errors in session.execute(
-            select(*columns).where(one_of(session, CatalogEntity.ref, chunk))
+    for chunk in chunks(refs, 2000):
+        for ref, origin, input_hash, orphan, errors in driver.rows(
+            bulk.existing, bulk.listed(chunk)
         ):
-            found[ref] = Existing(ref, origin, input_hash, orphan, not errors)
+            found[ref] = Existing(ref, origin, input_hash, bool(orphan), not _loaded(errors))
     return found
 
 
@@ -104,7 +191,10 @@ def upsert(
 ) -> None:
     """Insert or replace the entities and their relations (`replaced`: the refs stored before,
     whose old relations go); stitching comes after."""
-    now = utcnow()
+    driver, bulk = _driver(session)
+    columns = ENTITIES.c
+    now = bound(columns.created_at, utcnow(), driver.dialect)
+    orphan = bound(columns.orphan, False, driver.dialect)
     rows = [
         {
             "ref": w.ref,
@@ -115,30 +205,31 @@ def upsert(
             "type": w.type,
             "lifecycle": w.lifecycle,
             "owner": w.owner,
-            "entity": w.entity,
+            "entity": w.entity_json,
             "search_text": w.search_text,
             "source": w.source,
             "origin": origin,
-            "errors": w.errors,
-            "orphan": False,
-            "uid": str(uuid.uuid4()),
+            "errors": json.dumps(w.errors),
+            "orphan": orphan,
+            "uid": uid,
             "input_hash": w.input_hash,
             "created_at": now,
             "changed_at": now,
             "updated_at": now,
         }
-        for w in writes
+        for w, uid in zip(writes, _uuids(len(writes)), strict=True)
     ]
-    if rows:
-        kept = ("uid", "created_at", "ref")
-        statement = _insert(session)(CatalogEntity.__table__)
-        columns = {c: statement.excluded[c] for c in rows[0] if c not in kept}
-        upserting = statement.on_conflict_do_update(index_elements=["ref"], set_=columns)
-        connection = session.connection()
-        for chunk in chunks(rows, 2000):
-            connection.execute(upserting, list(chunk))
-    declared = [(w.ref, *r) for w in writes for r in w.relations]
+    driver.many(bulk.upsert, rows)
+    declared = [r for w in writes for r in w.relations]
     replace_relations(session, replaced, declared)
+
+
+def _uuids(count: int) -> list[str]:
+    """`count` random UUIDs from one read of the OS's randomness (`uuid4` reads once each)."""
+    randomness = secrets.token_bytes(16 * count)
+    return [
+        str(uuid.UUID(bytes=randomness[i : i + 16], version=4)) for i in range(0, 16 * count, 16)
+    ]
 
 
 def analyze(session: Session) -> None:
@@ -185,41 +276,32 @@ def set_orphan(session: Session, refs: Sequence[str], orphan: bool) -> None:
 
 def relations_touching(session: Session, refs: Sequence[str]) -> set[str]:
     """Every entity at the other end of a relation of `refs` (their bodies list those)."""
+    driver, bulk = _driver(session)
     found: set[str] = set()
-    connection = session.connection()
-    for chunk in chunks(refs):
-        targets = select(CatalogRelation.target).where(
-            one_of(session, CatalogRelation.source, chunk)
-        )
-        sources = select(CatalogRelation.source).where(
-            one_of(session, CatalogRelation.target, chunk)
-        )
-        found.update(connection.execute(targets).scalars())
-        found.update(connection.execute(sources).scalars())
+    for chunk in chunks(refs, 2000):
+        found.update(row[0] for row in driver.rows(bulk.targets_of, bulk.listed(chunk)))
+        found.update(row[0] for row in driver.rows(bulk.sources_of, bulk.listed(chunk)))
     return found
 
 
 def replace_relations(
-    session: Session, origins: Sequence[str], relations: Sequence[tuple[str, str, str, str]]
+    session: Session, sources: Sequence[str], relations: Sequence[tuple[str, str, str]]
 ) -> None:
-    """Drop what `origins` implied before and record `relations` (origin, source, type, target)."""
-    for chunk in chunks(origins):
-        session.execute(
-            delete(CatalogRelation).where(one_of(session, CatalogRelation.origin, chunk))
-        )
+    """Drop what `sources` declared before and record `relations` (source, type, target)."""
+    driver, bulk = _driver(session)
+    for chunk in chunks(sources, 2000):
+        driver.run(bulk.drop_relations, bulk.listed(chunk))
     rows = [
-        {"origin": origin, "source": source, "type": type_, "target": target}
-        for origin, source, type_, target in sorted(set(relations))
+        {"source": source, "type": type_, "target": target}
+        for source, type_, target in sorted(set(relations))
     ]
-    connection = session.connection()
-    for chunk in chunks(rows, 5000):
-        connection.execute(insert(RELATIONS), list(chunk))
+    driver.many(bulk.add_relation, rows)
 
 
 def delete_entities(session: Session, refs: Sequence[str]) -> None:
     for chunk in chunks(refs):
         session.execute(
-            delete(CatalogRelation).where(one_of(session, CatalogRelation.origin, chunk))
+            delete(CatalogRelation).where(one_of(session, CatalogRelation.source, chunk))
         )
         session.execute(delete(CatalogBody).where(one_of(session, CatalogBody.ref, chunk)))
         session.execute(delete(CatalogEntity).where(one_of(session, CatalogEntity.ref, chunk)))
@@ -230,49 +312,27 @@ def stitch_rows(
 ) -> tuple[list[StitchRow], dict[str, list[tuple[str, str]]], set[str]]:
     """What stitching `refs` needs: their rows, their relations both ways (each is stored once,
     as declared; `reverse` maps a type to its other direction), and which targets exist."""
+    driver, bulk = _driver(session)
     rows: list[StitchRow] = []
     relations: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    columns = (
-        CatalogEntity.ref,
-        CatalogEntity.uid,
-        CatalogEntity.entity,
-        CatalogEntity.errors,
-        CatalogEntity.orphan,
-    )
-    connection = session.connection()  # plain rows: the ORM's row handling costs more here
-    for chunk in chunks(refs):
-        found = connection.execute(
-            select(*columns).where(one_of(session, CatalogEntity.ref, chunk))
-        )
-        rows += [StitchRow(*r) for r in found.all()]
-        query = select(CatalogRelation.source, CatalogRelation.type, CatalogRelation.target)
-        for source, type_, target in connection.execute(
-            query.where(one_of(session, CatalogRelation.source, chunk)).distinct()
-        ).all():
+    for chunk in chunks(refs, 2000):
+        listed = bulk.listed(chunk)
+        rows += [
+            StitchRow(ref, uid, entity, _loaded(errors), bool(orphan))
+            for ref, uid, entity, errors, orphan in driver.rows(bulk.stitch, listed)
+        ]
+        for source, type_, target in driver.rows(bulk.relations_from, listed):
             relations[source].append((type_, target))
-        query = select(CatalogRelation.source, CatalogRelation.type, CatalogRelation.target)
-        for source, type_, target in connection.execute(
-            query.where(one_of(session, CatalogRelation.target, chunk)).distinct()
-        ).all():
+        for source, type_, target in driver.rows(bulk.relations_to, listed):
             relations[target].append((reverse[type_], source))
     targets = sorted({t for pairs in relations.values() for _, t in pairs})
     present: set[str] = set()
-    for chunk in chunks(targets):
-        exists = select(CatalogEntity.ref).where(one_of(session, CatalogEntity.ref, chunk))
-        present.update(connection.execute(exists).scalars())
+    for chunk in chunks(targets, 2000):
+        present.update(row[0] for row in driver.rows(bulk.refs, bulk.listed(chunk)))
     return rows, relations, present
 
 
 def write_bodies(session: Session, bodies: Sequence[tuple[str, str, str]]) -> None:
     """Store stitched (ref, body, etag) triples."""
-    if not bodies:
-        return
-    rows = [{"ref": ref, "body": body, "etag": etag} for ref, body, etag in bodies]
-    statement = _insert(session)(BODIES)
-    upserting = statement.on_conflict_do_update(
-        index_elements=["ref"],
-        set_={"body": statement.excluded.body, "etag": statement.excluded.etag},
-    )
-    connection = session.connection()
-    for chunk in chunks(rows, 1000):
-        connection.execute(upserting, list(chunk))
+    driver, bulk = _driver(session)
+    driver.many(bulk.write_body, [{"ref": r, "body": b, "etag": e} for r, b, e in bodies])

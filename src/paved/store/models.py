@@ -240,11 +240,12 @@ class CatalogBody(Base):
 
 
 class CatalogRelation(Base):
-    """A relation `source -type-> target`, recorded by the entity (`origin`) implying it."""
+    """A relation `source -type-> target` as its source entity declares it (the other
+    direction is derived when stitching)."""
 
     __tablename__ = "catalog_relations"
+    __table_args__ = {"sqlite_with_rowid": False}
 
-    origin: Mapped[str] = mapped_column(String(400), primary_key=True)
     source: Mapped[str] = mapped_column(String(400), primary_key=True)
     type: Mapped[str] = mapped_column(String(40), primary_key=True)
     target: Mapped[str] = mapped_column(String(400), primary_key=True)
@@ -264,7 +265,6 @@ class CatalogLocation(Base):
     refreshed_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
-Index("ix_catalog_relations_source", CatalogRelation.source)
 Index("ix_catalog_relations_target", CatalogRelation.target, CatalogRelation.type)
 # ordered pages of one kind and owner (the common filter) come straight from this index
 Index(
