@@ -49,7 +49,8 @@ class _Loader(_BASE_LOADER):  # type: ignore[misc]
         if tag == _SEQ:
             sequence: list[Any] = []
             built[id(node)] = sequence
-            sequence.extend(self._build(item, built) for item in node.value)
+            for item in node.value:
+                sequence.append(self._build(item, built))
             return sequence
         return self.construct_object(node, deep=True)
 

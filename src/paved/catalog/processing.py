@@ -36,12 +36,15 @@ def location_key(type_: str, target: str) -> str:
 
 @dataclass(frozen=True)
 class Processed:
+    """An entity as processing leaves it: what to store (`write`, its relations included),
+    its errors, and for a Location its spec (the files it points at). Small, as it crosses
+    from a worker process."""
+
     ref: EntityRef
-    entity: dict[str, Any]
-    relations: list[Relation]
     errors: list[str]
     source: str
     write: EntityWrite
+    location_spec: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -55,15 +58,6 @@ class LocationError:
 class Outcome:
     entities: list[Processed] = field(default_factory=list)
     errors: list[LocationError] = field(default_factory=list)
-
-
-def process_location(reader: Reader, type_: str, target: str) -> Outcome:
-    """Everything a registered location yields, following nested Location entities."""
-    merged = Outcome()
-    for outcome in iter_location(reader, type_, target):
-        merged.entities += outcome.entities
-        merged.errors += outcome.errors
-    return merged
 
 
 def iter_location(
@@ -169,9 +163,9 @@ def _claim(found: Processed, claimed: dict[str, str], outcome: Outcome) -> None:
 
 def _children(found: Processed, kind: str, target: str) -> list[tuple[str, str, bool]]:
     """The (type, target, is_glob) a valid Location entity points at."""
-    if found.ref.kind.lower() != "location" or found.errors:
+    if found.location_spec is None or found.errors:
         return []
-    spec = found.entity.get("spec") or {}
+    spec = found.location_spec
     child_type = spec.get("type") or kind
     targets = [*([spec["target"]] if spec.get("target") else []), *(spec.get("targets") or [])]
     children = []
@@ -238,7 +232,8 @@ def process_entity(
         errors += ref_errors
     source = location_key(kind, target)
     write = to_write(ref, entity, relations, errors, source)
-    return Processed(ref, entity, relations, errors, source, write)
+    spec = entity.get("spec") if ref.kind.lower() == "location" else None
+    return Processed(ref, errors, source, write, spec if isinstance(spec, dict) else None)
 
 
 def _annotated(entity: dict[str, Any], source: str, origin: str) -> dict[str, Any]:

@@ -43,7 +43,7 @@ def to_write(
         entity_json=entity_json,
         search_text=search_text(entity),
         source=source,
-        errors=errors,
+        errors_json=json.dumps(errors),
         input_hash=digest,
         relations=[(r.source, r.type, r.target) for r in relations if r.declared],
     )

@@ -58,7 +58,7 @@ class EntityWrite:
     entity_json: str
     search_text: str
     source: str
-    errors: list[str]
+    errors_json: str
     input_hash: str
     relations: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -209,7 +209,7 @@ def upsert(
             "search_text": w.search_text,
             "source": w.source,
             "origin": origin,
-            "errors": json.dumps(w.errors),
+            "errors": w.errors_json,
             "orphan": orphan,
             "uid": uid,
             "input_hash": w.input_hash,

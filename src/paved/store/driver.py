@@ -11,6 +11,7 @@ Values given here must therefore already be what the driver takes (JSON as text;
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -55,7 +56,11 @@ class Driver:
         params: Sequence[Any] = rows
         if self.dialect.positional:
             names = done.positiontup or []
-            params = [tuple(row[name] for name in names) for row in rows]
+            params = (
+                list(map(operator.itemgetter(*names), rows))
+                if len(names) > 1
+                else [(row[names[0]],) for row in rows]
+            )
         cursor = self._connection.cursor()
         try:
             cursor.executemany(done.string, params)

@@ -208,7 +208,7 @@ class CatalogEntity(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     ref: Mapped[str] = mapped_column(String(400), unique=True)
-    kind: Mapped[str] = mapped_column(String(63), index=True)
+    kind: Mapped[str] = mapped_column(String(63))
     namespace: Mapped[str] = mapped_column(String(63))
     name: Mapped[str] = mapped_column(String(255), index=True)
     title: Mapped[str | None] = mapped_column(String(300), default=None)
@@ -217,10 +217,10 @@ class CatalogEntity(Base):
     owner: Mapped[str | None] = mapped_column(String(400), default=None, index=True)
     entity: Mapped[dict[str, Any]] = mapped_column(CATALOG_JSON, default=dict)
     search_text: Mapped[str] = mapped_column(Text, default="")
-    source: Mapped[str] = mapped_column(String(600), index=True)
+    source: Mapped[str] = mapped_column(String(600))
     origin: Mapped[str] = mapped_column(String(600), index=True)
     errors: Mapped[list[str]] = mapped_column(JSON, default=list)
-    orphan: Mapped[bool] = mapped_column(default=False, index=True)
+    orphan: Mapped[bool] = mapped_column(default=False)
     uid: Mapped[str] = mapped_column(String(36))
     input_hash: Mapped[str] = mapped_column(String(40), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -273,6 +273,12 @@ Index(
     CatalogEntity.owner,
     CatalogEntity.ref,
     postgresql_include=["id"],
+)
+Index(  # only the few orphans: `orphan IS true`, as their query says it
+    "ix_catalog_entities_orphans",
+    CatalogEntity.orphan,
+    sqlite_where=CatalogEntity.orphan.is_(True),
+    postgresql_where=CatalogEntity.orphan.is_(True),
 )
 Index("ix_request_steps_position", RequestStep.request_id, RequestStep.position)
 
