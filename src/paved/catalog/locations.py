@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from paved.catalog import ingesting, reading, relations, stitching
-from paved.catalog.parallel import START_AFTER, Workers
+from paved.catalog.parallel import START_AFTER, Workers, processes_beside
 from paved.catalog.processing import iter_location, location_key
 from paved.catalog.reading import Reader, RepoResolver
 from paved.core.errors import PavedError
@@ -57,7 +57,9 @@ class Locations:
         """Read the location again and apply what it yields now."""
         with self.store.reading() as session:
             location = stored.get_location(session, location_id)
-        with Workers(start_after=self.parallel_from) as workers, self.store.session() as session:
+        processes = processes_beside(self.store.engine.dialect.name)
+        workers = Workers(processes, start_after=self.parallel_from)
+        with workers, self.store.session() as session:
             outcomes = iter_location(self.reader, location.type, location.target, workers)
             report = ingesting.apply(session, origin_of(location), outcomes, workers)
             errors = [_error(e) for e in report.errors]

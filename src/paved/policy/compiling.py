@@ -15,18 +15,20 @@ import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
-
-import regopy
-from regopy import rego_shared as rs
+from typing import TYPE_CHECKING, Any
 
 from paved.core.errors import UnavailableError
+
+if TYPE_CHECKING:
+    import regopy
+
+# regopy is imported where it is used: 11 MB that a process which never evaluates a policy
+# (an API worker serving the catalog, say) does not load
 
 _PACKAGE = re.compile(r"^\s*package\s+[A-Za-z_][\w.]*", re.MULTILINE)
 _WITH_INPUT = re.compile(r"\bwith\s+input\s+as\b")
 _LOCATED = re.compile(r"\(error (\d+):")
 _MESSAGE = re.compile(r"\(errormsg (\d+):")
-_ERROR_KINDS = (regopy.NodeKind.Error, regopy.NodeKind.ErrorSeq)
 CHILD_TIMEOUT = 60.0
 _NO_WITH_INPUT = (
     "`with input as …` can abort rego-cpp 1.5.2; replace the input key by key:"
@@ -75,6 +77,8 @@ def check_sources(sources: Mapping[str, str]) -> list[PolicyProblem]:
 
 def new_interpreter() -> regopy.Interpreter:
     """An interpreter that does not print compiler errors on the console."""
+    import regopy
+
     interpreter = regopy.Interpreter()
     interpreter.log_level = regopy.LogLevel.NONE
     return interpreter
@@ -82,6 +86,8 @@ def new_interpreter() -> regopy.Interpreter:
 
 def compile_sources(sources: Mapping[str, str], entrypoints: Sequence[str]) -> regopy.Bundle:
     """Compile once into a bundle with these entrypoints (`pkg/path/rule`); or `PolicyLoadError`."""
+    import regopy
+
     problems = check_sources(sources)
     if problems:
         raise PolicyLoadError(problems)
@@ -143,6 +149,8 @@ def _position(source: str, offset: int) -> tuple[int, int]:
 
 def set_input(interpreter: regopy.Interpreter, document: Any) -> None:
     """Give the document as `input`, strings escaped as rego-cpp keeps its own literals."""
+    import regopy
+
     interpreter.set_input(regopy.Input(_escaped(document)))
 
 
@@ -160,10 +168,16 @@ def _escaped(value: Any) -> Any:
 
 def query(interpreter: regopy.Interpreter, bundle: regopy.Bundle, entrypoint: str) -> Any:
     """The value of one entrypoint (None when undefined); `PolicyEvaluationError` on an error."""
+    import regopy
+    from regopy import rego_shared as rs
+
     output = rs.rego_bundle_query_entrypoint(interpreter._impl, bundle._impl, entrypoint)
     try:
         root = rs.rego_output_node(output)
-        if not rs.rego_output_ok(output) or rs.rego_node_type(root) in _ERROR_KINDS:
+        if not rs.rego_output_ok(output) or rs.rego_node_type(root) in (
+            regopy.NodeKind.Error,
+            regopy.NodeKind.ErrorSeq,
+        ):
             messages = _error_messages(root) or ["evaluation failed"]
             raise PolicyEvaluationError("; ".join(dict.fromkeys(messages)))
         text = rs.rego_output_string(output)
@@ -178,6 +192,9 @@ def query(interpreter: regopy.Interpreter, bundle: regopy.Bundle, entrypoint: st
 
 
 def _error_messages(node: Any) -> list[str]:
+    import regopy
+    from regopy import rego_shared as rs
+
     if rs.rego_node_type(node) == regopy.NodeKind.ErrorMessage:
         return [rs.rego_node_value(node)]
     found: list[str] = []

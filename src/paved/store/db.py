@@ -8,8 +8,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -108,6 +106,9 @@ def _sqlite_begin_immediate(connection: Any) -> None:
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision; safe to call from many processes at once."""
+    from alembic import command  # here: 9 MB a serving process that does not migrate never loads
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
