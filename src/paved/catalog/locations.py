@@ -10,6 +10,7 @@ import contextlib
 import ctypes
 import gc
 import logging
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from paved.catalog import ingesting, reading, relations, stitching
 from paved.catalog.parallel import START_AFTER, Workers, processes_beside
 from paved.catalog.processing import iter_location, location_key
 from paved.catalog.reading import Reader, RepoResolver
-from paved.core.errors import PavedError
+from paved.core.errors import PavedError, TemporaryError
 from paved.core.settings import Settings
 from paved.store import catalog_locations as stored
 from paved.store.db import Store
@@ -59,14 +60,18 @@ class Locations:
             location = stored.get_location(session, location_id)
         processes = processes_beside(self.store.engine.dialect.name)
         workers = Workers(processes, start_after=self.parallel_from)
-        with workers, self.store.session() as session:
-            outcomes = iter_location(self.reader, location.type, location.target, workers)
-            report = ingesting.apply(session, origin_of(location), outcomes, workers)
-            errors = [_error(e) for e in report.errors]
-            count = report.added + report.updated + report.unchanged
-            stored.record_refresh(session, location_id, errors, count)
-            found = stored.get_location(session, location_id)
-        release_memory()
+        try:
+            with workers, self.store.session() as session:
+                outcomes = iter_location(self.reader, location.type, location.target, workers)
+                report = ingesting.apply(session, origin_of(location), outcomes, workers)
+                errors = [_error(e) for e in report.errors]
+                count = report.added + report.updated + report.unchanged
+                stored.record_refresh(session, location_id, errors, count)
+                found = stored.get_location(session, location_id)
+        except BrokenProcessPool as err:  # killed (out of memory, say); nothing was written
+            raise TemporaryError("a catalog worker process ended while refreshing") from err
+        finally:
+            release_memory()
         return found
 
     def refresh_all(self) -> int:

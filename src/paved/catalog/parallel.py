@@ -1,11 +1,14 @@
 """Worker processes for the CPU-bound part of a big refresh: parsing, validating and relating
-files (about 300 µs an entity, most of it PyYAML building Python objects).
+files (about 200 µs an entity, half of it PyYAML), and stitching bodies.
 
 A thread cannot take this work: parsing holds the GIL, and the database writes of the same
 process then wait for it at every row (SQLite's `executemany` took three times as long beside
 a parsing thread). The processes are started with `spawn` (a server process has threads,
 which `fork` does not copy safely), only once a refresh has read enough to be worth their
 start (about a second), and stopped when the refresh ends, so their memory goes with them.
+`spawn` imports the program's main module again in each worker: a program that refreshes a
+big location must guard its entry point (`if __name__ == "__main__"`), as Paved's commands
+and uvicorn do.
 """
 
 from __future__ import annotations
@@ -72,7 +75,7 @@ class Workers:
 
     @property
     def window(self) -> int:
-        """How many files may be in flight at once."""
+        """How many pieces of work (files, chunks to stitch) may be in flight at once."""
         return 2 * self.processes + 1
 
     def __enter__(self) -> Workers:
