@@ -226,6 +226,20 @@ def test_search_facets_and_graph(catalog_api: TestClient, tmp_path: Path) -> Non
     )
 
 
+def test_a_relation_target_arriving_later_is_no_longer_dangling_on_either_side(
+    catalog_api: TestClient, tmp_path: Path
+) -> None:
+    service = entity("Component", "pay", type="service", lifecycle="x", owner="group:late")
+    register(catalog_api, write_yaml(tmp_path / "pay.yaml", service))
+    assert "status" in by_name(catalog_api, "component", "pay")
+
+    register(catalog_api, write_yaml(tmp_path / "late.yaml", entity("Group", "late", type="team")))
+    pay = by_name(catalog_api, "component", "pay")
+    assert "status" not in pay  # the warning went with the missing group
+    assert ("ownedBy", "group:default/late") in relations(pay)
+    assert ("ownerOf", "component:default/pay") in relations(by_name(catalog_api, "group", "late"))
+
+
 def test_orphans_conflicts_and_refresh_on_demand(catalog_api: TestClient, tmp_path: Path) -> None:
     first = write_yaml(
         tmp_path / "a.yaml",

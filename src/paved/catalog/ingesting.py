@@ -64,7 +64,9 @@ def apply(
     gone = sorted(rows.refs_of_origin(session, origin) - produced)
     rows.set_orphan(session, gone, True)
     report.orphaned = len(gone)
-    touched |= set(gone) | rows.relations_touching(session, sorted(changed))
+    # the changed entities' own relations' targets are in `touched` already (see `_apply_batch`);
+    # what points at them (and may have been dangling) is found here
+    touched |= set(gone) | rows.sources_pointing_at(session, sorted(changed))
     stitch_refs(session, touched, workers)
     if written >= BULK_LOAD:
         rows.settle_search_index(session)
@@ -98,6 +100,7 @@ def _apply_batch(
     changed = [w.ref for w in writes]
     replaced = [ref for ref in changed if ref in before]
     neighbours = rows.relations_touching(session, replaced)  # the old relations' other ends
+    neighbours.update(target for w in writes for _, _, target in w.relations)  # the new ones'
     rows.upsert(session, origin, writes, replaced)
     for key, errors in kept_with_errors:
         rows.set_errors(session, key, errors)

@@ -114,16 +114,9 @@ class _Bulk:
         relation = RELATIONS.c
         self.targets_of = select(relation.target).where(self.among(relation.source))
         self.sources_of = select(relation.source).where(self.among(relation.target))
-        self.relations_from = (
-            select(relation.source, relation.type, relation.target)
-            .where(self.among(relation.source))
-            .distinct()
-        )
-        self.relations_to = (
-            select(relation.source, relation.type, relation.target)
-            .where(self.among(relation.target))
-            .distinct()
-        )
+        triple = select(relation.source, relation.type, relation.target)  # unique: the key
+        self.relations_from = triple.where(self.among(relation.source))
+        self.relations_to = triple.where(self.among(relation.target))
         self.drop_relations = delete(RELATIONS).where(self.among(relation.source))
         self.add_relation = insert(RELATIONS).values(
             {c: bindparam(c, type_=relation[c].type) for c in ("source", "type", "target")}
@@ -277,9 +270,17 @@ def set_orphan(session: Session, refs: Sequence[str], orphan: bool) -> None:
 def relations_touching(session: Session, refs: Sequence[str]) -> set[str]:
     """Every entity at the other end of a relation of `refs` (their bodies list those)."""
     driver, bulk = _driver(session)
-    found: set[str] = set()
+    found = sources_pointing_at(session, refs)
     for chunk in chunks(refs, 2000):
         found.update(row[0] for row in driver.rows(bulk.targets_of, bulk.listed(chunk)))
+    return found
+
+
+def sources_pointing_at(session: Session, refs: Sequence[str]) -> set[str]:
+    """Every entity with a relation to one of `refs`."""
+    driver, bulk = _driver(session)
+    found: set[str] = set()
+    for chunk in chunks(refs, 2000):
         found.update(row[0] for row in driver.rows(bulk.sources_of, bulk.listed(chunk)))
     return found
 
