@@ -10,21 +10,17 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-import redis
-from redis.backoff import NoBackoff
-from redis.exceptions import AuthenticationError, RedisError, ResponseError
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
-from redis.retry import Retry
 
 from paved.core.errors import PermanentError, TemporaryError
 from paved.core.settings import Settings
 from paved.providers.base import Observation, Outputs, ResourceRef, Spec
 from paved.providers.embedded.redis_server import EmbeddedRedis
 from paved.providers.servers import AdminServer, url_host
+
+if TYPE_CHECKING:  # redis itself is imported where it is used: 6 MB a process serving only
+    import redis  # the API (which formats connection URLs) does not load
 
 COMMAND_RULES = ("+@all", "-@admin", "-@dangerous")
 TIMEOUT = 3.0
@@ -118,6 +114,10 @@ class RedisUserProvider(AdminServer):
     @contextlib.contextmanager
     def _admin(self, action: str, user: str) -> Iterator[redis.Redis]:
         """A client as the admin; redis errors become provider errors."""
+        import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
         url = self._admin_url()
         client = redis.Redis.from_url(
             url,
@@ -128,7 +128,7 @@ class RedisUserProvider(AdminServer):
         )
         try:
             yield client
-        except RedisError as err:
+        except redis.RedisError as err:
             raise _wrap(err, action, user) from err
         finally:
             client.close()
@@ -167,6 +167,8 @@ def _digest(password: str) -> str:
 
 def _save(client: redis.Redis) -> None:
     """Persist the ACL where the server keeps an ACL file; servers without one keep it in memory."""
+    from redis.exceptions import ResponseError
+
     try:
         client.acl_save()
     except ResponseError as err:
@@ -195,6 +197,10 @@ def _wrap(
     err: redis.exceptions.RedisError, action: str, user: str
 ) -> TemporaryError | PermanentError:
     """Unreachable servers and timeouts become `TemporaryError`; a refused login does not."""
+    from redis.exceptions import AuthenticationError
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
     message = f"Redis: cannot {action} user {user}: {err}"
     if isinstance(err, AuthenticationError):
         return PermanentError(message)
