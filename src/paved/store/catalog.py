@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 from paved.store.driver import Driver, bound, on_session
 from paved.store.models import CatalogBody, CatalogEntity, CatalogRelation, utcnow
 
-BATCH = 500
+BATCH = 2000
 ENTITIES: Any = CatalogEntity.__table__
 RELATIONS: Any = CatalogRelation.__table__
 BODIES: Any = CatalogBody.__table__
@@ -83,15 +83,6 @@ class Existing:
     valid: bool
 
 
-def one_of(session: Session, column: Any, values: Sequence[str]) -> ColumnElement[bool]:
-    """`column IN values`; on PostgreSQL `= ANY(array)`: one parameter, so the statement text
-    (and the driver's parsing of it) is the same for every batch, where an IN list of 500
-    parameters is rendered and parsed anew each time."""
-    if session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(Text)))  # type: ignore[no-any-return]
-    return column.in_(values)  # type: ignore[no-any-return]
-
-
 def chunks(items: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -118,6 +109,13 @@ class _Bulk:
         self.relations_from = triple.where(self.among(relation.source))
         self.relations_to = triple.where(self.among(relation.target))
         self.drop_relations = delete(RELATIONS).where(self.among(relation.source))
+        self.drop_bodies = delete(BODIES).where(self.among(BODIES.c.ref))
+        self.drop_entities = delete(ENTITIES).where(self.among(entity.ref))
+        self.set_orphan = (
+            update(ENTITIES)
+            .where(self.among(entity.ref))
+            .values(orphan=bindparam("orphan", type_=entity.orphan.type))
+        )
         self.add_relation = insert(RELATIONS).values(
             {c: bindparam(c, type_=relation[c].type) for c in ("source", "type", "target")}
         )
@@ -166,7 +164,7 @@ def existing(session: Session, refs: Sequence[str]) -> dict[str, Existing]:
     """What is stored already under `refs`."""
     driver, bulk = _driver(session)
     found: dict[str, Existing] = {}
-    for chunk in chunks(refs, 2000):
+    for chunk in chunks(refs):
         for ref, origin, input_hash, orphan, errors in driver.rows(
             bulk.existing, bulk.listed(chunk)
         ):
@@ -251,10 +249,6 @@ def settle_search_index(session: Session) -> None:
         session.execute(text("UPDATE catalog_fts_upkeep SET paused = 0"))
 
 
-def _insert(session: Session) -> Any:
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-
-
 def set_errors(session: Session, ref: str, errors: list[str]) -> None:
     """Keep the stored entity, but record why its new version was rejected."""
     values = {"errors": errors, "updated_at": utcnow()}
@@ -262,16 +256,17 @@ def set_errors(session: Session, ref: str, errors: list[str]) -> None:
 
 
 def set_orphan(session: Session, refs: Sequence[str], orphan: bool) -> None:
+    driver, bulk = _driver(session)
+    flag = bound(ENTITIES.c.orphan, orphan, driver.dialect)
     for chunk in chunks(refs):
-        query = update(CatalogEntity).where(one_of(session, CatalogEntity.ref, chunk))
-        session.execute(query.values(orphan=orphan))
+        driver.run(bulk.set_orphan, {**bulk.listed(chunk), "orphan": flag})
 
 
 def relations_touching(session: Session, refs: Sequence[str]) -> set[str]:
     """Every entity at the other end of a relation of `refs` (their bodies list those)."""
     driver, bulk = _driver(session)
     found = sources_pointing_at(session, refs)
-    for chunk in chunks(refs, 2000):
+    for chunk in chunks(refs):
         found.update(row[0] for row in driver.rows(bulk.targets_of, bulk.listed(chunk)))
     return found
 
@@ -280,7 +275,7 @@ def sources_pointing_at(session: Session, refs: Sequence[str]) -> set[str]:
     """Every entity with a relation to one of `refs`."""
     driver, bulk = _driver(session)
     found: set[str] = set()
-    for chunk in chunks(refs, 2000):
+    for chunk in chunks(refs):
         found.update(row[0] for row in driver.rows(bulk.sources_of, bulk.listed(chunk)))
     return found
 
@@ -290,7 +285,7 @@ def replace_relations(
 ) -> None:
     """Drop what `sources` declared before and record `relations` (source, type, target)."""
     driver, bulk = _driver(session)
-    for chunk in chunks(sources, 2000):
+    for chunk in chunks(sources):
         driver.run(bulk.drop_relations, bulk.listed(chunk))
     rows = [
         {"source": source, "type": type_, "target": target}
@@ -300,12 +295,10 @@ def replace_relations(
 
 
 def delete_entities(session: Session, refs: Sequence[str]) -> None:
+    driver, bulk = _driver(session)
     for chunk in chunks(refs):
-        session.execute(
-            delete(CatalogRelation).where(one_of(session, CatalogRelation.source, chunk))
-        )
-        session.execute(delete(CatalogBody).where(one_of(session, CatalogBody.ref, chunk)))
-        session.execute(delete(CatalogEntity).where(one_of(session, CatalogEntity.ref, chunk)))
+        for statement in (bulk.drop_relations, bulk.drop_bodies, bulk.drop_entities):
+            driver.run(statement, bulk.listed(chunk))
 
 
 def stitch_rows(
@@ -316,7 +309,7 @@ def stitch_rows(
     driver, bulk = _driver(session)
     rows: list[StitchRow] = []
     relations: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for chunk in chunks(refs, 2000):
+    for chunk in chunks(refs):
         listed = bulk.listed(chunk)
         rows += [
             StitchRow(ref, uid, entity, _loaded(errors), bool(orphan))
@@ -328,7 +321,7 @@ def stitch_rows(
             relations[target].append((reverse[type_], source))
     targets = sorted({t for pairs in relations.values() for _, t in pairs})
     present: set[str] = set()
-    for chunk in chunks(targets, 2000):
+    for chunk in chunks(targets):
         present.update(row[0] for row in driver.rows(bulk.refs, bulk.listed(chunk)))
     return rows, relations, present
 
