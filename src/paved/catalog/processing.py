@@ -139,16 +139,6 @@ def _failed(error: LocationError, kind: str, target: str) -> Future[FileResult]:
     return here(lambda: ([], [error], kind, target))
 
 
-def process_file(
-    kind: str, target: str, text: str, origin: str, reader: Reader | None = None
-) -> FileResult:
-    """The entities of one file's text and the file's own errors (run in a worker process
-    when `reader` is None: then the text has no substitutions)."""
-    outcome = Outcome()
-    found = _process_file(reader, kind, target, text, origin, outcome)
-    return found, outcome.errors, kind, target
-
-
 def _claim(found: Processed, claimed: dict[str, str], outcome: Outcome) -> None:
     earlier = claimed.get(found.ref.key)
     if earlier is not None:
@@ -175,29 +165,31 @@ def _children(found: Processed, kind: str, target: str) -> list[tuple[str, str, 
     return children
 
 
-def _process_file(
-    reader: Reader | None, kind: str, target: str, text: str, origin: str, outcome: Outcome
-) -> list[Processed]:
+def process_file(
+    kind: str, target: str, text: str, origin: str, reader: Reader | None = None
+) -> FileResult:
+    """The entities of one file's text and the file's own errors (run in a worker process
+    when `reader` is None: then the text has no substitutions)."""
     source = location_key(kind, target)
+    errors: list[LocationError] = []
     try:
         documents = parse_documents(text, target)
     except InputError as err:
-        outcome.errors.append(LocationError(source, str(err)))
-        return []
+        return [], [LocationError(source, str(err))], kind, target
     found = []
     substituting = reader if reader is not None and may_substitute(text) else None
     for index, document in enumerate(documents, start=1):
         if not isinstance(document, dict):
             message = f"document {index} is not a mapping but {type(document).__name__}"
-            outcome.errors.append(LocationError(source, message))
+            errors.append(LocationError(source, message))
             continue
         try:
             ref = ref_of_entity(document)
         except InputError as err:
-            outcome.errors.append(LocationError(source, f"document {index}: {err}"))
+            errors.append(LocationError(source, f"document {index}: {err}"))
             continue
         found.append(process_entity(substituting, document, ref, kind, target, origin))
-    return found
+    return found, errors, kind, target
 
 
 def process_entity(
