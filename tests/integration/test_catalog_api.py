@@ -3,6 +3,7 @@ graph, orphans, conflicts, substitutions, git locations and hygiene."""
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import http.server
 import json
@@ -10,6 +11,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import httpx
+import pytest
 from fastapi.testclient import TestClient
 
 from paved.catalog.ingesting import BULK_LOAD
@@ -18,6 +21,7 @@ from paved.catalog.reading import Reader
 from paved.catalog.refreshing import refresh_due
 from paved.core.settings import Settings
 from paved.providers import gitting
+from paved.store import identity
 from paved.store.db import Store
 from tests.integration.catalog_fixtures import (
     by_name,
@@ -464,3 +468,34 @@ def test_a_bulk_load_is_searchable_and_later_changes_are_indexed_one_by_one(
     assert refreshed.status_code == 200, refreshed.text
     assert refs(get(catalog_api, search, q="renamed")) == ["component:default/bulk-0"]
     assert get(catalog_api, search, q="word0")["totalItems"] == 0
+
+
+def test_reads_in_flight_with_a_new_token_wait_for_one_check_and_a_refusal_is_not_kept(
+    catalog_api: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    register(catalog_api, small_catalog(tmp_path))
+    token = catalog_api.post("/api/v1/users/bob/tokens", json={"name": "t"}).json()["token"]
+    checked: list[str] = []
+    real_authenticate = identity.authenticate
+
+    def authenticate(session: Any, presented: str) -> Any:
+        checked.append(presented)
+        return real_authenticate(session, presented)
+
+    monkeypatch.setattr(identity, "authenticate", authenticate)
+
+    async def read_all(presented: str, n: int) -> list[int]:
+        transport = httpx.ASGITransport(app=catalog_api.app)
+        headers = {"Authorization": f"Bearer {presented}"}
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            path = f"{ENTITIES}/by-name/component/default/svc-01"
+            answers = await asyncio.gather(*(client.get(path, headers=headers) for _ in range(n)))
+        return [a.status_code for a in answers]
+
+    assert asyncio.run(read_all(token, 20)) == [200] * 20
+    assert checked == [token], "twenty reads in flight, one check of their token"
+    assert asyncio.run(read_all(token, 5)) == [200] * 5
+    assert checked == [token], "a checked token is remembered"
+    assert asyncio.run(read_all("paved_unknown", 3)) == [401] * 3
+    assert asyncio.run(read_all("paved_unknown", 1)) == [401]
+    assert checked.count("paved_unknown") == 2, "a refused token is checked again next time"

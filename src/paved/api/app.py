@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 
 from paved import __version__
 from paved.api import errors
@@ -35,8 +35,8 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
     )
     app.state.settings = settings
     app.state.store = store
-    v1 = APIRouter(prefix=API_PREFIX)
-    # FastAPI tries routes in order: the catalog, read by the thousand, is tried first.
+    # FastAPI tries routes in order: the catalog, read by the thousand, is tried first. Each
+    # router is included in the app itself: every level of nesting is matched again per request.
     for router in (
         catalog.router,
         services.router,
@@ -48,8 +48,7 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
         templates.upgrades,
         friction.router,
     ):
-        v1.include_router(router)
-    app.include_router(v1)
+        app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router)
     app.include_router(git.router)
     errors.install(app)

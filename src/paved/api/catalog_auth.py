@@ -3,51 +3,74 @@
 Catalog reads need only a known caller (no team role), and they come by the thousand: the full
 check (`deps.current_principal`, two queries in a transaction) runs once per token per
 `TOKEN_TTL` seconds per process; a revoked token can read the catalog that much longer.
+
+`catalog_reader` is itself the bearer security scheme (one dependency, not a dependency on
+`HTTPBearer`): FastAPI solves each level of dependencies anew per request, and at thousands of
+reads a second a level costs a measurable share of each one.
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import hashlib
 import time
-from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPBearer
 
-from paved.api.deps import current_principal
+from paved.api.deps import BEARER_DESCRIPTION, BEARER_SCHEME, current_principal
 from paved.store.identity import Principal
 
 TOKEN_TTL = 5.0
 MAX_TOKENS = 10_000
-_bearer = HTTPBearer(auto_error=False, description="an API token: `Authorization: Bearer <token>`")
+_Cache = dict[str, tuple[float, "asyncio.Future[Principal]"]]
 
 
-async def catalog_reader(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
-    """The caller (401 without a known token), from this app's cache when recently checked."""
-    cache: dict[str, tuple[float, Principal]] = _cache_of(request)
-    key = hashlib.sha256(credentials.credentials.encode()).hexdigest() if credentials else ""
-    now = time.monotonic()
-    hit = cache.get(key)
-    if hit is not None and hit[0] > now and credentials and credentials.scheme.lower() == "bearer":
-        return hit[1]
-    principal: Principal = await run_in_threadpool(
-        current_principal, request, request.app.state.store, credentials
-    )
-    if not key:
-        return principal  # a portal session (cookie): checked every time
-    if len(cache) >= MAX_TOKENS:
-        cache.clear()
-    cache[key] = (now + TOKEN_TTL, principal)
-    return principal
+class _CatalogReader(HTTPBearer):
+    async def __call__(self, request: Request) -> Principal:  # type: ignore[override]
+        """The caller (401 without a known token), from this app's cache when recently checked.
+
+        Requests arriving while a token is being checked wait for that one check: when an entry
+        expires under load, one query runs, not one per request in flight.
+        """
+        credentials = await super().__call__(request)
+        store = request.app.state.store
+        if credentials is None:  # a portal session (cookie), or nobody: checked every time
+            principal: Principal = await run_in_threadpool(current_principal, request, store, None)
+            return principal
+        cache = _cache_of(request)
+        key = hashlib.sha256(credentials.credentials.encode()).hexdigest()
+        now = time.monotonic()
+        entry = cache.get(key)
+        if entry is None or entry[0] <= now:
+            if len(cache) >= MAX_TOKENS:
+                cache.clear()
+            check = asyncio.ensure_future(
+                run_in_threadpool(current_principal, request, store, credentials)
+            )
+            check.add_done_callback(functools.partial(_forget_failed, cache, key))
+            entry = (now + TOKEN_TTL, check)
+            cache[key] = entry
+        return await asyncio.shield(entry[1])
 
 
-def _cache_of(request: Request) -> dict[str, tuple[float, Principal]]:
+def _forget_failed(cache: _Cache, key: str, check: asyncio.Future[Principal]) -> None:
+    """A refused or failed check is not remembered: the next request checks again."""
+    failed = check.cancelled() or check.exception() is not None
+    if failed and key in cache and cache[key][1] is check:
+        del cache[key]
+
+
+catalog_reader = _CatalogReader(
+    auto_error=False, scheme_name=BEARER_SCHEME, description=BEARER_DESCRIPTION
+)
+
+
+def _cache_of(request: Request) -> _Cache:
     state = request.app.state
     if not hasattr(state, "catalog_tokens"):
         state.catalog_tokens = {}
-    cache: dict[str, tuple[float, Principal]] = state.catalog_tokens
+    cache: _Cache = state.catalog_tokens
     return cache

@@ -13,7 +13,9 @@ from paved.store import identity, sessions
 from paved.store.db import Store
 from paved.store.identity import Principal
 
-_bearer = HTTPBearer(auto_error=False, description="an API token: `Authorization: Bearer <token>`")
+BEARER_SCHEME = "HTTPBearer"
+BEARER_DESCRIPTION = "an API token: `Authorization: Bearer <token>`"
+_bearer = HTTPBearer(auto_error=False, scheme_name=BEARER_SCHEME, description=BEARER_DESCRIPTION)
 
 
 def get_store(request: Request) -> Store:

@@ -59,28 +59,22 @@ Db = Session | Connection
 
 @contextmanager
 def reading(store: Store) -> Iterator[Driver]:
-    """A `Driver` on a connection from the store's pool; an unreachable database is temporary.
+    """A `Driver` on a connection of the store's read pool; an unreachable database is temporary.
 
-    On PostgreSQL the connection runs in autocommit, sparing BEGIN and ROLLBACK round trips
-    (a page carries its own count; a refresh commits at once).
+    On PostgreSQL the connection is in autocommit (see `Store.read_engine`): a page carries its
+    own count, so it needs no transaction around its one statement.
     """
-    dialect = store.engine.dialect
-    unavailable = dialect.loaded_dbapi.OperationalError
+    engine = store.read_engine
+    unavailable = engine.dialect.loaded_dbapi.OperationalError
     try:
-        connection = store.engine.raw_connection()
+        connection = engine.raw_connection()
     except OperationalError as err:
         raise TemporaryError(f"the database is unavailable: {err.orig}") from err
-    driver: Any = connection.driver_connection
-    autocommit = dialect.name == "postgresql" and not driver.autocommit
     try:
-        if autocommit:
-            driver.autocommit = True
-        yield Driver(connection, dialect)
+        yield Driver(connection, engine.dialect)
     except unavailable as err:
         raise TemporaryError(f"the database is unavailable: {err}") from err
     finally:
-        if autocommit:
-            driver.autocommit = False
         connection.close()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -55,6 +56,24 @@ class Store:
         with _transient_as_temporary(), self._readers.begin() as session:
             yield session
 
+    @functools.cached_property
+    def read_engine(self) -> Engine:
+        """The engine of single-statement reads (the catalog's hot reads, on raw connections).
+
+        On PostgreSQL its own pool, in autocommit and not reset on return: a read then costs one
+        round trip, and no client-side transaction bookkeeping (about a fifth of a by-name read).
+        """
+        if self.engine.dialect.name != "postgresql":
+            return self.engine
+        return create_engine(
+            self.url,
+            pool_size=5,
+            max_overflow=30,
+            pool_recycle=1800,
+            isolation_level="AUTOCOMMIT",
+            pool_reset_on_return=None,
+        )
+
     def ping(self) -> None:
         """Raise unless the database answers."""
         with self.reading() as session:
@@ -64,6 +83,8 @@ class Store:
         migrate(self.engine)
 
     def dispose(self) -> None:
+        if "read_engine" in self.__dict__:
+            self.read_engine.dispose()
         self.engine.dispose()
 
 

@@ -48,74 +48,7 @@ FACETS = {
 FilterParam = Annotated[list[str], Query(description="`key=value,…` (AND); repeat to OR")]
 
 
-def get_locations(request: Request) -> Locations:
-    app = request.app
-    if not hasattr(app.state, "catalog_locations"):
-        app.state.catalog_locations = Locations(app.state.store, reader_for(app.state.settings))
-    locations: Locations = app.state.catalog_locations
-    return locations
-
-
-def _public(location: CatalogLocation) -> LocationPublic:
-    return LocationPublic(
-        id=location.id,
-        type=location.type,
-        target=location.target,
-        entityCount=location.entity_count,
-        errors=location.errors,
-        createdAt=location.created_at,
-        refreshedAt=location.refreshed_at,
-    )
-
-
-@router.post("/locations", status_code=status.HTTP_201_CREATED, response_model=LocationPublic)
-def create_location(
-    body: LocationCreate, request: Request, response: Response, principal: CurrentPrincipal
-) -> LocationPublic:
-    """Register a location and ingest it now; its processing errors are in the answer.
-
-    A `file` location (or a `file://` URL) reads the server's disk: only admins may register one.
-    """
-    if is_local(body.type, body.target) and not principal.is_admin:
-        raise NotAllowedError("only an admin may register a location on the server's own files")
-    location = get_locations(request).register(body.type, body.target)
-    response.headers["Location"] = f"/api/v1/catalog/locations/{location.id}"
-    return _public(location)
-
-
-@router.get("/locations", response_model=LocationsPublic)
-def read_locations(request: Request, _principal: CurrentPrincipal) -> LocationsPublic:
-    """Every registered location with its last refresh's errors."""
-    data = [_public(loc) for loc in get_locations(request).list()]
-    return LocationsPublic(data=data, count=len(data))
-
-
-@router.get("/locations/{location_id}", response_model=LocationPublic)
-def read_location(
-    location_id: str, request: Request, _principal: CurrentPrincipal
-) -> LocationPublic:
-    """One location."""
-    return _public(get_locations(request).get(location_id))
-
-
-@router.delete("/locations/{location_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_location(location_id: str, request: Request, _principal: CurrentPrincipal) -> None:
-    """Unregister a location; the entities it yielded are deleted."""
-    get_locations(request).delete(location_id)
-
-
-@router.post("/locations/{location_id}/refresh", response_model=LocationPublic)
-def refresh_location(
-    location_id: str, request: Request, _principal: CurrentPrincipal
-) -> LocationPublic:
-    """Read one location again now."""
-    return _public(get_locations(request).refresh(location_id))
-
-
-@router.post("/refresh", response_model=RefreshResult)
-def refresh_catalog(request: Request, _principal: AdminPrincipal) -> RefreshResult:
-    """Read every location again now (admins)."""
-    return RefreshResult(refreshed=get_locations(request).refresh_all())
+# The hot reads come first: FastAPI tries a router's routes in the order they were added.
 
 
 def _page(
@@ -188,6 +121,76 @@ async def read_entity(
     if body is None:
         raise NotFoundError(f"entity {ref} does not exist", field="ref")
     return Response(body, media_type=JSON)
+
+
+def get_locations(request: Request) -> Locations:
+    app = request.app
+    if not hasattr(app.state, "catalog_locations"):
+        app.state.catalog_locations = Locations(app.state.store, reader_for(app.state.settings))
+    locations: Locations = app.state.catalog_locations
+    return locations
+
+
+def _public(location: CatalogLocation) -> LocationPublic:
+    return LocationPublic(
+        id=location.id,
+        type=location.type,
+        target=location.target,
+        entityCount=location.entity_count,
+        errors=location.errors,
+        createdAt=location.created_at,
+        refreshedAt=location.refreshed_at,
+    )
+
+
+@router.post("/locations", status_code=status.HTTP_201_CREATED, response_model=LocationPublic)
+def create_location(
+    body: LocationCreate, request: Request, response: Response, principal: CurrentPrincipal
+) -> LocationPublic:
+    """Register a location and ingest it now; its processing errors are in the answer.
+
+    A `file` location (or a `file://` URL) reads the server's disk: only admins may register one.
+    """
+    if is_local(body.type, body.target) and not principal.is_admin:
+        raise NotAllowedError("only an admin may register a location on the server's own files")
+    location = get_locations(request).register(body.type, body.target)
+    response.headers["Location"] = f"/api/v1/catalog/locations/{location.id}"
+    return _public(location)
+
+
+@router.get("/locations", response_model=LocationsPublic)
+def read_locations(request: Request, _principal: CurrentPrincipal) -> LocationsPublic:
+    """Every registered location with its last refresh's errors."""
+    data = [_public(loc) for loc in get_locations(request).list()]
+    return LocationsPublic(data=data, count=len(data))
+
+
+@router.get("/locations/{location_id}", response_model=LocationPublic)
+def read_location(
+    location_id: str, request: Request, _principal: CurrentPrincipal
+) -> LocationPublic:
+    """One location."""
+    return _public(get_locations(request).get(location_id))
+
+
+@router.delete("/locations/{location_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_location(location_id: str, request: Request, _principal: CurrentPrincipal) -> None:
+    """Unregister a location; the entities it yielded are deleted."""
+    get_locations(request).delete(location_id)
+
+
+@router.post("/locations/{location_id}/refresh", response_model=LocationPublic)
+def refresh_location(
+    location_id: str, request: Request, _principal: CurrentPrincipal
+) -> LocationPublic:
+    """Read one location again now."""
+    return _public(get_locations(request).refresh(location_id))
+
+
+@router.post("/refresh", response_model=RefreshResult)
+def refresh_catalog(request: Request, _principal: AdminPrincipal) -> RefreshResult:
+    """Read every location again now (admins)."""
+    return RefreshResult(refreshed=get_locations(request).refresh_all())
 
 
 @router.get("/entity-facets", response_model=FacetsPublic)
