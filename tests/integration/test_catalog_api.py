@@ -14,7 +14,9 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from starlette.types import Scope
 
+from paved.api.catalog_lane import CatalogLane
 from paved.catalog.ingesting import BULK_LOAD
 from paved.catalog.locations import Locations
 from paved.catalog.reading import Reader
@@ -499,3 +501,57 @@ def test_reads_in_flight_with_a_new_token_wait_for_one_check_and_a_refusal_is_no
     assert asyncio.run(read_all("paved_unknown", 3)) == [401] * 3
     assert asyncio.run(read_all("paved_unknown", 1)) == [401]
     assert checked.count("paved_unknown") == 2, "a refused token is checked again next time"
+
+
+def test_the_catalog_lane_answers_plain_reads_as_the_routes_do_and_hands_on_the_rest(
+    catalog_api: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    register(catalog_api, small_catalog(tmp_path))
+    first = get(catalog_api, limit=5, order="metadata.title")
+    answered: list[bool] = []
+    real_answer = CatalogLane.answer
+
+    def answer(lane: CatalogLane, scope: Scope) -> Any:
+        response = real_answer(lane, scope)
+        answered.append(response is not None)
+        return response
+
+    monkeypatch.setattr(CatalogLane, "answer", answer)
+    by_name_path = f"{ENTITIES}/by-name"
+    search = f"{ENTITIES}/by-query"
+    plain: list[tuple[str, dict[str, Any]]] = [
+        (f"{by_name_path}/component/default/svc-01", {}),
+        (f"{by_name_path}/Component/DEFAULT/Svc-01", {}),
+        (f"{by_name_path}/group/default/checkout", {}),
+        (ENTITIES, {}),
+        (ENTITIES, {"filter": "kind=component,spec.owner=group:checkout", "limit": 3}),
+        (ENTITIES, {"filter": ["kind=group", "spec.type=website"], "order": "metadata.name"}),
+        (ENTITIES, {"fields": "metadata.name,spec.owner", "limit": "007"}),
+        (ENTITIES, {"cursor": first["pageInfo"]["nextCursor"], "limit": 5}),
+        (ENTITIES, {"filter": "metadata.annotations.paved.dev/tier=gold", "unknown": "x"}),
+        (search, {"q": "payments ledger"}),
+        (search, {"fullTextFilterTerm": "service", "filter": "spec.type=website", "limit": 2}),
+    ]
+    handed_on: list[tuple[str, dict[str, Any]]] = [
+        (f"{by_name_path}/component/default/nothing", {}),
+        (ENTITIES, {"limit": 0}),
+        (ENTITIES, {"limit": "x"}),
+        (ENTITIES, {"limit": ["2", "3"]}),
+        (ENTITIES, {"order": "spec.colour"}),
+        (ENTITIES, {"cursor": "not-a-cursor"}),
+        (search, {"q": "!!!"}),
+    ]
+    tokens = catalog_api.app.state.catalog_tokens  # type: ignore[attr-defined]
+    for cases, lane_answers in ((plain, True), (handed_on, False)):
+        for path, params in cases:
+            tokens.clear()  # the token unchecked: FastAPI's route answers (and checks it)
+            answered.clear()
+            routed = catalog_api.get(path, params=params)
+            laned = catalog_api.get(path, params=params)
+            assert answered == [False, lane_answers], (path, params)
+            assert laned.status_code == routed.status_code, (path, params, laned.text)
+            assert laned.headers["content-type"] == routed.headers["content-type"]
+            assert laned.content == routed.content, (path, params)
+    answered.clear()
+    unknown = catalog_api.get(ENTITIES, headers={"Authorization": "Bearer paved_unknown"})
+    assert (unknown.status_code, answered) == (401, [False])

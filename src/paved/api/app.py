@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from paved import __version__
 from paved.api import errors
+from paved.api.catalog_lane import CatalogLane
 from paved.api.routes import (
     approvals,
     catalog,
@@ -52,4 +53,5 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
     app.include_router(health.router)
     app.include_router(git.router)
     errors.install(app)
+    app.add_middleware(CatalogLane)
     return app
