@@ -140,6 +140,22 @@ def test_search_and_change_order_pages_cover_every_match_once(
     )
     assert newest_first == list(reversed(by_change))
 
+    words = ["wordy"] * 30
+    write_yaml(
+        tmp_path / "ranked.yaml",
+        entity("Component", "often", title="Ledger", description="ledger ledger ledger"),
+        entity("Component", "once", description=" ".join(["ledger", *words])),
+        entity("Component", "never", description=" ".join(words)),
+    )
+    register(catalog_api, tmp_path / "ranked.yaml")
+    ranked = get(catalog_api, f"{ENTITIES}/by-query", q="ledger", limit=1)
+    assert (refs(ranked), ranked["totalItems"]) == (["component:default/often"], 3)
+    assert walk(catalog_api, f"{ENTITIES}/by-query", q="ledger", limit=1) == [
+        "component:default/often",
+        "component:default/svc-07",
+        "component:default/once",
+    ], "the best match first (short texts before long ones), and pages follow on"
+
     best_first = get(catalog_api, f"{ENTITIES}/by-query", q="service", limit=50)
     assert best_first["totalItems"] == len(components)
     paged = walk(catalog_api, f"{ENTITIES}/by-query", q="service", limit=4)

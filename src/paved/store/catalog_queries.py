@@ -188,14 +188,16 @@ def _statements(
     Building a statement costs more than running it on an indexed column; built once per
     shape, each request only binds its values (and SQLAlchemy's compiled cache is reused).
     """
+    if ranked and dialect == "sqlite" and not shape:
+        return _best_matches_sqlite()
     where = _where(shape, dialect)
     column = COLUMNS[order]
     key = func.coalesce(column, "") if order in ("title", "type", "lifecycle", "owner") else column
     ids = select(CatalogEntity.id).where(where)
     inner = select(CatalogEntity.ref, key.label("sort_key"), CatalogEntity.id).where(where)
     if text_:
-        ids, _rank = _matching(ids, dialect)
-        inner, rank = _matching(inner, dialect)
+        ids, _rank = _matching(ids, dialect, ranking=False)
+        inner, rank = _matching(inner, dialect, ranking=ranked)
     counting = select(func.count()).select_from(ids.subquery())
     limit = bindparam("limit", type_=Integer)
     if ranked:
@@ -225,34 +227,72 @@ def _statements(
         outer_order = (chosen.c.sort_key.desc(), chosen.c.id.desc())
     else:
         outer_order = (chosen.c.sort_key, chosen.c.id)
-    paging = (  # the count rides along: one round trip per page
+    return counting, _with_bodies(chosen, counting, outer_order)
+
+
+def _with_bodies(chosen: Any, counting: Select[Any], order: tuple[Any, ...]) -> Select[Any]:
+    """The bodies of the `chosen` rows in `order`, each row carrying the count (one round trip
+    per page)."""
+    return (
         select(CatalogBody.body, chosen.c.sort_key, chosen.c.id, counting.scalar_subquery())
         .join_from(chosen, CatalogBody, CatalogBody.ref == chosen.c.ref)
-        .order_by(*outer_order)
+        .order_by(*order)
     )
-    return counting, paging
+
+
+def _best_matches_sqlite() -> tuple[Select[Any], Select[Any]]:
+    """A search with no filter, best match first, on SQLite: ranked in the FTS index alone.
+
+    Joined to the entities first, every match was looked up and ranked before the page was cut
+    (at 100,000 entities a word's few hundred matches cost about 1.1 ms against 0.6 ms); the
+    count needs no rank at all (0.06 ms against 0.6 ms).
+    """
+    matches = text("catalog_fts MATCH :fts")
+    rowid: ColumnElement[Any] = literal_column("rowid")
+    rank: ColumnElement[Any] = literal_column("rank")
+    counting = select(func.count()).select_from(text("catalog_fts")).where(matches)
+    best = (
+        select(rowid.label("rowid"), rank.label("rank"))
+        .select_from(text("catalog_fts"))
+        .where(matches)
+        .order_by(rank, rowid)
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
+        .subquery("best")
+    )
+    chosen = (
+        select(
+            CatalogEntity.ref, CatalogEntity.ref.label("sort_key"), CatalogEntity.id, best.c.rank
+        )
+        .join_from(best, CatalogEntity, CatalogEntity.id == best.c.rowid)
+        .subquery("chosen")
+    )
+    return counting, _with_bodies(chosen, counting, (chosen.c.rank, chosen.c.id))
 
 
 def _plain(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def _matching(statement: Any, dialect: str) -> tuple[Any, Any]:
+def _matching(statement: Any, dialect: str, *, ranking: bool) -> tuple[Any, Any]:
     """`statement` limited to the matches of the `fts` parameter, and a rank (best first when
-    ascending)."""
+    ascending; on SQLite computed only when `ranking`)."""
     if dialect == "postgresql":
         tsquery = func.to_tsquery(literal_column("'simple'"), bindparam("fts", type_=Text))
         vector: Any = literal_column("catalog_entities.search_vector")
         rank = -func.ts_rank(vector, tsquery)
         return statement.where(vector.op("@@")(tsquery)), rank
+    columns: list[ColumnElement[Any]] = [literal_column("rowid").label("rowid")]
+    if ranking:
+        columns.append(literal_column("rank").label("rank"))
     fts = (
-        select(literal_column("rowid").label("rowid"), literal_column("rank").label("rank"))
+        select(*columns)
         .select_from(text("catalog_fts"))
         .where(text("catalog_fts MATCH :fts"))
         .subquery("fts")
     )
     joined = statement.join(fts, fts.c.rowid == CatalogEntity.id)
-    return joined, fts.c.rank
+    return joined, fts.c.rank if ranking else None
 
 
 def body_of(session: Db, ref: str) -> str | None:
