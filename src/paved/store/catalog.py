@@ -19,7 +19,6 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Text,
-    any_,
     bindparam,
     cast,
     delete,
@@ -90,7 +89,14 @@ def chunks(items: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
 
 class _Bulk:
     """The bulk statements of one dialect, built once: each takes its list of refs as one
-    parameter (`= ANY(array)` on PostgreSQL, a JSON array read by `json_each` on SQLite)."""
+    parameter, a JSON array read as rows (`jsonb_array_elements_text` on PostgreSQL, `json_each`
+    on SQLite).
+
+    On PostgreSQL, `IN (SELECT …)` plans as index probes whatever the array's length, where
+    `= ANY(array)` of 1,000 refs turned to a scan of the relations table (9 ms against 45-50 ms
+    at 100,000 entities); and the driver dumps a text array element by element, with a regular
+    expression each (4 s of a 100,000-entity stitch), where the JSON is one string.
+    """
 
     def __init__(self, dialect: str) -> None:
         self.dialect = dialect
@@ -134,15 +140,17 @@ class _Bulk:
         )
 
     def among(self, column: Any) -> ColumnElement[bool]:
-        if self.dialect == "postgresql":
-            return column == any_(bindparam("refs", type_=postgresql.ARRAY(Text)))  # type: ignore[no-any-return]
-        listed: Any = select(literal_column("value")).select_from(
-            func.json_each(bindparam("refs", type_=Text))
+        elements = (
+            func.jsonb_array_elements_text(cast(bindparam("refs", type_=Text), postgresql.JSONB))
+            if self.dialect == "postgresql"
+            else func.json_each(bindparam("refs", type_=Text))
         )
+        listed: Any = select(literal_column("value")).select_from(elements.table_valued("value"))
         return column.in_(listed)  # type: ignore[no-any-return]
 
-    def listed(self, refs: Sequence[str]) -> dict[str, Any]:
-        return {"refs": list(refs) if self.dialect == "postgresql" else json.dumps(list(refs))}
+    @staticmethod
+    def listed(refs: Sequence[str]) -> dict[str, Any]:
+        return {"refs": json.dumps(list(refs))}
 
 
 @functools.cache
@@ -287,10 +295,11 @@ def replace_relations(
     driver, bulk = _driver(session)
     for chunk in chunks(sources):
         driver.run(bulk.drop_relations, bulk.listed(chunk))
-    rows = [
-        {"source": source, "type": type_, "target": target}
-        for source, type_, target in sorted(set(relations))
-    ]
+    listed = sorted(set(relations))
+    if driver.dialect.name == "postgresql":
+        driver.copy(RELATIONS.name, ("source", "type", "target"), listed)
+        return
+    rows = [{"source": source, "type": type_, "target": target} for source, type_, target in listed]
     driver.many(bulk.add_relation, rows)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement
@@ -64,6 +64,22 @@ class Driver:
         cursor = self._connection.cursor()
         try:
             cursor.executemany(done.string, params)
+        finally:
+            cursor.close()
+
+    def copy(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """Append `rows` to `table` with PostgreSQL's COPY: at 400,000 relations about a quarter
+        of `many`'s cost, which parses, plans and runs an INSERT per row."""
+        from psycopg import sql  # here: psycopg stays out of SQLite's processes
+
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+        )
+        cursor: Any = self._connection.cursor()
+        try:
+            with cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
         finally:
             cursor.close()
 
