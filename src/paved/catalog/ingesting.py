@@ -121,8 +121,9 @@ def stitch_refs(session: Session, refs: Iterable[str], workers: Workers | None =
     stitched in worker processes while this one reads the next and writes the last."""
     workers = workers or Workers.none()
     pending: deque[Future[list[tuple[str, str, str]]]] = deque()
+    checked: dict[str, bool] = {}
     for chunk in rows.chunks(sorted(set(refs)), 1000):
-        found, relations, present = rows.stitch_rows(session, chunk, REVERSE)
+        found, relations, present = rows.stitch_rows(session, chunk, REVERSE, checked)
         entities = [
             (row.ref, row.uid, row.entity_json, row.errors, row.orphan, relations.get(row.ref, []))
             for row in found

@@ -311,10 +311,17 @@ def delete_entities(session: Session, refs: Sequence[str]) -> None:
 
 
 def stitch_rows(
-    session: Session, refs: Sequence[str], reverse: dict[str, str]
+    session: Session,
+    refs: Sequence[str],
+    reverse: dict[str, str],
+    checked: dict[str, bool] | None = None,
 ) -> tuple[list[StitchRow], dict[str, list[tuple[str, str]]], set[str]]:
     """What stitching `refs` needs: their rows, their relations both ways (each is stored once,
-    as declared; `reverse` maps a type to its other direction), and which targets exist."""
+    as declared; `reverse` maps a type to its other direction), and which targets exist.
+
+    `checked` remembers, across the calls of one stitching pass, which targets exist: most
+    entities point at the same groups and systems, looked up once instead of once a chunk.
+    """
     driver, bulk = _driver(session)
     rows: list[StitchRow] = []
     relations: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -328,11 +335,12 @@ def stitch_rows(
             relations[source].append((type_, target))
         for source, type_, target in driver.rows(bulk.relations_to, listed):
             relations[target].append((reverse[type_], source))
-    targets = sorted({t for pairs in relations.values() for _, t in pairs})
-    present: set[str] = set()
-    for chunk in chunks(targets):
-        present.update(row[0] for row in driver.rows(bulk.refs, bulk.listed(chunk)))
-    return rows, relations, present
+    checked = {} if checked is None else checked
+    targets = {t for pairs in relations.values() for _, t in pairs}
+    for chunk in chunks(sorted(targets - checked.keys())):
+        found = {row[0] for row in driver.rows(bulk.refs, bulk.listed(chunk))}
+        checked.update((target, target in found) for target in chunk)
+    return rows, relations, {t for t in targets if checked[t]}
 
 
 def write_bodies(session: Session, bodies: Sequence[tuple[str, str, str]]) -> None:
