@@ -27,8 +27,7 @@ from paved.core.errors import PavedError
 
 PREFIX = "/api/v1/catalog/entities"
 _BY_NAME = re.compile(r"/by-name/([^/]+)/([^/]+)/([^/]+)")
-_LIST_PARAMETERS = {"filter", "fields", "order", "cursor", "limit"}
-_QUERY_PARAMETERS = _LIST_PARAMETERS | {"q", "fullTextFilterTerm"}
+_SINGLE = {"fields", "order", "cursor", "limit", "q", "fullTextFilterTerm"}  # all but `filter`
 
 
 class CatalogLane:
@@ -54,17 +53,15 @@ class CatalogLane:
         if not path.startswith(PREFIX):
             return None
         rest = path[len(PREFIX) :]
-        if rest not in ("", "/by-query") and not _BY_NAME.fullmatch(rest):
+        by_name = _BY_NAME.fullmatch(rest)
+        if rest not in ("", "/by-query") and by_name is None:
             return None
         request = Request(scope)
         if recently_checked(request) is None:
             return None
-        store = request.app.state.store
         try:
-            if rest.startswith("/by-name/"):
-                match = _BY_NAME.fullmatch(rest)
-                assert match is not None
-                return entity_response(store, *match.groups())
+            if by_name is not None:
+                return entity_response(request.app.state.store, *by_name.groups())
             return _page(request, searching=rest == "/by-query")
         except PavedError:
             return None
@@ -72,9 +69,7 @@ class CatalogLane:
 
 def _page(request: Request, *, searching: bool) -> Response | None:
     params = request.query_params
-    allowed = _QUERY_PARAMETERS if searching else _LIST_PARAMETERS
-    single = allowed - {"filter"}
-    if any(key in single and len(params.getlist(key)) > 1 for key in params):
+    if any(key in _SINGLE and len(params.getlist(key)) > 1 for key in params):
         return None
     limit_text = params.get("limit")
     if limit_text is not None and not (limit_text.isascii() and limit_text.isdigit()):
