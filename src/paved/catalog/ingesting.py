@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 from paved.catalog.parallel import Workers
 from paved.catalog.processing import LocationError, Outcome
-from paved.catalog.relations import REVERSE
 from paved.catalog.stitching import stitch_all
 from paved.store import catalog as rows
 from paved.store.db import Session
@@ -123,13 +122,8 @@ def stitch_refs(session: Session, refs: Iterable[str], workers: Workers | None =
     pending: deque[Future[list[tuple[str, str, str]]]] = deque()
     checked: dict[str, bool] = {}
     for chunk in rows.chunks(sorted(set(refs)), 1000):
-        found, relations, present = rows.stitch_rows(session, chunk, REVERSE, checked)
-        entities = [
-            (row.ref, row.uid, row.entity_json, row.errors, row.orphan, relations.get(row.ref, []))
-            for row in found
-        ]
-        size = sum(len(row.entity_json) for row in found)
-        pending.append(workers.run(size, stitch_all, entities, present))
+        batch = rows.stitch_input(session, chunk, checked)
+        pending.append(workers.run(batch.size, stitch_all, batch))
         while len(pending) > workers.window:
             rows.write_bodies(session, pending.popleft().result())
     for done in pending:

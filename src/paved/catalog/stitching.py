@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import defaultdict
 from functools import lru_cache
 from typing import Any
 
 from paved.catalog.refs import parse_ref
+from paved.catalog.relations import REVERSE
+from paved.store.catalog import StitchInput
 
 PROCESSING_ERROR = "backstage.io/catalog-processing"
 DANGLING_RELATION = "paved.dev/dangling-relation"
@@ -66,21 +69,23 @@ def stitch(
     return text.replace(_ETAG_PLACEHOLDER, etag, 1), etag
 
 
-Stitchable = tuple[str, str, str, list[str], bool, list[tuple[str, str]]]
-
-
-def stitch_all(entities: list[Stitchable], present: set[str]) -> list[tuple[str, str, str]]:
-    """(ref, body, etag) for each (ref, uid, entity JSON, errors, orphan, relations); run in
-    a worker process for a big refresh (see `parallel`)."""
+def stitch_all(batch: StitchInput) -> list[tuple[str, str, str]]:
+    """(ref, body, etag) for each entity of `batch`; run in a worker process for a big
+    refresh (see `parallel`)."""
+    relations: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for source, type_, target in batch.outgoing:
+        relations[source].append((type_, target))
+    for source, type_, target in batch.incoming:
+        relations[target].append((REVERSE[type_], source))
     stitched = []
-    for ref, uid, entity_json, errors, orphan, relations in entities:
+    for ref, uid, entity_json, errors_json, orphan in batch.rows:
         body, etag = stitch(
             json.loads(entity_json),
             uid=uid,
-            relations=relations,
-            present=present,
-            errors=errors,
-            orphan=orphan,
+            relations=relations.get(ref, []),
+            present=batch.present,
+            errors=json.loads(errors_json) if errors_json != "[]" else [],
+            orphan=bool(orphan),
         )
         stitched.append((ref, body, etag))
     return stitched

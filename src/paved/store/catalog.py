@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import functools
 import json
+import operator
 import secrets
 import uuid
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,16 +21,19 @@ from sqlalchemy import (
     Text,
     bindparam,
     cast,
+    column,
     delete,
     func,
     insert,
     literal_column,
     select,
+    table,
     text,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ClauseElement
 
 from paved.store.driver import Driver, bound, on_session
 from paved.store.models import CatalogBody, CatalogEntity, CatalogRelation, utcnow
@@ -62,15 +65,25 @@ class EntityWrite:
     relations: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class StitchRow:
-    """What stitching an entity needs of its row (the entity as stored: JSON text)."""
+Triple = tuple[str, str, str]  # a relation: (source, type, target)
 
-    ref: str
-    uid: str
-    entity_json: str
-    errors: list[str]
-    orphan: bool
+
+@dataclass(frozen=True)
+class StitchInput:
+    """What stitching some entities needs, as the database gives it: their rows (ref, uid,
+    entity JSON, errors JSON, orphan), the relations they declare (`outgoing`) and those that
+    point at them (`incoming`), and which of all these relations' other ends exist. Grouping
+    is left to the worker process that stitches, so the process reading does little a row."""
+
+    rows: list[tuple[str, str, str, str, Any]]
+    outgoing: list[Triple]
+    incoming: list[Triple]
+    present: set[str]
+
+    @property
+    def size(self) -> int:
+        """About how many bytes of entity JSON this is (to decide where to stitch it)."""
+        return sum(len(row[2]) for row in self.rows)
 
 
 @dataclass(frozen=True)
@@ -106,7 +119,11 @@ class _Bulk:
         ).where(self.among(entity.ref))
         self.refs = select(entity.ref).where(self.among(entity.ref))
         self.stitch = select(
-            entity.ref, entity.uid, cast(entity.entity, Text), entity.errors, entity.orphan
+            entity.ref,
+            entity.uid,
+            cast(entity.entity, Text),
+            cast(entity.errors, Text),
+            entity.orphan,
         ).where(self.among(entity.ref))
         relation = RELATIONS.c
         self.targets_of = select(relation.target).where(self.among(relation.source))
@@ -126,17 +143,26 @@ class _Bulk:
             {c: bindparam(c, type_=relation[c].type) for c in ("source", "type", "target")}
         )
         insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        written = [c for c in entity.keys() if c != "id"]  # noqa: SIM118 (a column collection)
-        upsert = insert_(ENTITIES).values({c: bindparam(c, type_=entity[c].type) for c in written})
+        self.entity_columns = [c for c in entity.keys() if c != "id"]  # noqa: SIM118 (columns)
         kept = ("uid", "created_at", "ref")
-        self.upsert = upsert.on_conflict_do_update(
-            index_elements=["ref"], set_={c: upsert.excluded[c] for c in written if c not in kept}
-        )
-        body = insert_(BODIES).values(
-            {c: bindparam(c, type_=BODIES.c[c].type) for c in ("ref", "body", "etag")}
-        )
-        self.write_body = body.on_conflict_do_update(
-            index_elements=["ref"], set_={"body": body.excluded.body, "etag": body.excluded.etag}
+        replaced = [c for c in self.entity_columns if c not in kept]
+        self.upsert = self._upserting(insert_, ENTITIES, self.entity_columns, replaced)
+        self.body_columns = ["ref", "body", "etag"]
+        self.write_body = self._upserting(insert_, BODIES, self.body_columns, ["body", "etag"])
+
+    def _upserting(
+        self, insert_: Any, target: Any, columns: list[str], replaced: list[str]
+    ) -> ClauseElement:
+        """Insert or replace rows of `target` by `ref`: from parameters a row (SQLite's
+        `executemany`), or on PostgreSQL from the batch's stage (see `Driver.staged`)."""
+        if self.dialect == "postgresql":
+            stage = table(f"{target.name}_stage", *map(column, columns))
+            upsert = insert_(target).from_select(columns, select(*stage.c))
+        else:
+            params = {c: bindparam(c, type_=target.c[c].type) for c in columns}
+            upsert = insert_(target).values(params)
+        return upsert.on_conflict_do_update(  # type: ignore[no-any-return]
+            index_elements=["ref"], set_={c: upsert.excluded[c] for c in replaced}
         )
 
     def among(self, column: Any) -> ColumnElement[bool]:
@@ -218,7 +244,7 @@ def upsert(
         }
         for w, uid in zip(writes, _uuids(len(writes)), strict=True)
     ]
-    driver.many(bulk.upsert, rows)
+    _upsert(driver, ENTITIES.name, bulk.entity_columns, rows, bulk.upsert)
     declared = [r for w in writes for r in w.relations]
     replace_relations(session, replaced, declared)
 
@@ -310,40 +336,46 @@ def delete_entities(session: Session, refs: Sequence[str]) -> None:
             driver.run(statement, bulk.listed(chunk))
 
 
-def stitch_rows(
-    session: Session,
-    refs: Sequence[str],
-    reverse: dict[str, str],
-    checked: dict[str, bool] | None = None,
-) -> tuple[list[StitchRow], dict[str, list[tuple[str, str]]], set[str]]:
-    """What stitching `refs` needs: their rows, their relations both ways (each is stored once,
-    as declared; `reverse` maps a type to its other direction), and which targets exist.
+def stitch_input(
+    session: Session, refs: Sequence[str], checked: dict[str, bool] | None = None
+) -> StitchInput:
+    """What stitching `refs` needs (see `StitchInput`; each relation is stored once, as its
+    source declared it).
 
-    `checked` remembers, across the calls of one stitching pass, which targets exist: most
-    entities point at the same groups and systems, looked up once instead of once a chunk.
+    `checked` remembers, across the calls of one stitching pass, which relation ends exist:
+    most entities point at the same groups and systems, looked up once instead of once a chunk.
     """
     driver, bulk = _driver(session)
-    rows: list[StitchRow] = []
-    relations: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    rows: list[tuple[str, str, str, str, Any]] = []
+    outgoing: list[Triple] = []
+    incoming: list[Triple] = []
     for chunk in chunks(refs):
         listed = bulk.listed(chunk)
-        rows += [
-            StitchRow(ref, uid, entity, _loaded(errors), bool(orphan))
-            for ref, uid, entity, errors, orphan in driver.rows(bulk.stitch, listed)
-        ]
-        for source, type_, target in driver.rows(bulk.relations_from, listed):
-            relations[source].append((type_, target))
-        for source, type_, target in driver.rows(bulk.relations_to, listed):
-            relations[target].append((reverse[type_], source))
+        rows += driver.rows(bulk.stitch, listed)
+        outgoing += driver.rows(bulk.relations_from, listed)
+        incoming += driver.rows(bulk.relations_to, listed)
     checked = {} if checked is None else checked
-    targets = {t for pairs in relations.values() for _, t in pairs}
-    for chunk in chunks(sorted(targets - checked.keys())):
+    ends = {row[2] for row in outgoing}
+    ends.update(row[0] for row in incoming)
+    for chunk in chunks(sorted(ends - checked.keys())):
         found = {row[0] for row in driver.rows(bulk.refs, bulk.listed(chunk))}
-        checked.update((target, target in found) for target in chunk)
-    return rows, relations, {t for t in targets if checked[t]}
+        checked.update((end, end in found) for end in chunk)
+    return StitchInput(rows, outgoing, incoming, {end for end in ends if checked[end]})
 
 
 def write_bodies(session: Session, bodies: Sequence[tuple[str, str, str]]) -> None:
     """Store stitched (ref, body, etag) triples."""
     driver, bulk = _driver(session)
-    driver.many(bulk.write_body, [{"ref": r, "body": b, "etag": e} for r, b, e in bodies])
+    if driver.dialect.name == "postgresql":
+        driver.staged(BODIES.name, bulk.body_columns, bodies, bulk.write_body)
+    else:
+        driver.many(bulk.write_body, [{"ref": r, "body": b, "etag": e} for r, b, e in bodies])
+
+
+def _upsert(
+    driver: Driver, table: str, columns: list[str], rows: list[dict[str, Any]], upsert: Any
+) -> None:
+    if driver.dialect.name == "postgresql":
+        driver.staged(table, columns, map(operator.itemgetter(*columns), rows), upsert)
+    else:
+        driver.many(upsert, rows)

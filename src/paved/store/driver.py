@@ -70,18 +70,54 @@ class Driver:
     def copy(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         """Append `rows` to `table` with PostgreSQL's COPY: at 400,000 relations about a quarter
         of `many`'s cost, which parses, plans and runs an INSERT per row."""
-        from psycopg import sql  # here: psycopg stays out of SQLite's processes
-
-        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-            sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
-        )
         cursor: Any = self._connection.cursor()
         try:
-            with cursor.copy(statement) as copy:
-                for row in rows:
-                    copy.write_row(row)
+            _copy(cursor, table, columns, rows)
         finally:
             cursor.close()
+
+    def staged(
+        self,
+        table: str,
+        columns: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        apply: ClauseElement,
+    ) -> None:
+        """Run `apply` on `rows` put with COPY into `<table>_stage`, a temporary table of
+        `table`'s `columns` (PostgreSQL; it lasts the transaction and is emptied after). For a
+        bulk upsert: one `INSERT … SELECT … ON CONFLICT` a batch took half the server's work
+        and half the client's of one INSERT a row (20,000 entities into 80,000)."""
+        from psycopg import sql  # here: psycopg stays out of SQLite's processes
+
+        stage = f"{table}_stage"
+        cursor: Any = self._connection.cursor()
+        try:
+            cursor.execute(
+                sql.SQL(
+                    "CREATE TEMP TABLE IF NOT EXISTS {} ON COMMIT DROP"
+                    " AS SELECT {} FROM {} WITH NO DATA"
+                ).format(sql.Identifier(stage), _listed(columns), sql.Identifier(table))
+            )
+            _copy(cursor, stage, columns, rows)
+            cursor.execute(compiled(apply, self.dialect).string)
+            cursor.execute(sql.SQL("TRUNCATE {}").format(sql.Identifier(stage)))
+        finally:
+            cursor.close()
+
+
+def _copy(cursor: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    from psycopg import sql
+
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table), _listed(columns))
+    with cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _listed(columns: Sequence[str]) -> Any:
+    from psycopg import sql
+
+    return sql.SQL(", ").join(map(sql.Identifier, columns))
 
 
 def on_session(session: Session) -> Driver:
