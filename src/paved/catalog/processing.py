@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from paved.catalog import reading
 from paved.catalog.documents import may_substitute, parse_documents, substitute
@@ -34,11 +34,10 @@ def location_key(type_: str, target: str) -> str:
     return f"{type_}:{target}"
 
 
-@dataclass(frozen=True)
-class Processed:
+class Processed(NamedTuple):
     """An entity as processing leaves it: what to store (`write`, its relations included),
-    its errors, and for a Location its spec (the files it points at). Small, as it crosses
-    from a worker process."""
+    its errors, and for a Location its spec (the files it points at). Small and a tuple, as
+    it crosses from a worker process."""
 
     ref: EntityRef
     errors: list[str]

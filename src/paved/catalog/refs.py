@@ -29,6 +29,10 @@ class EntityRef:
         """`kind:namespace/name`, lower-cased: how references are compared and stored."""
         return f"{self.kind}:{self.namespace}/{self.name}".lower()
 
+    def __reduce__(self) -> tuple[type[EntityRef], tuple[str, str, str]]:
+        """Pickled as its three parts (the cached key is made again when asked for)."""
+        return EntityRef, (self.kind, self.namespace, self.name)
+
     def as_target(self) -> dict[str, str]:
         """The `target` object Backstage puts beside a relation's `targetRef`."""
         return {

@@ -13,8 +13,8 @@ import operator
 import secrets
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -44,10 +44,11 @@ RELATIONS: Any = CatalogRelation.__table__
 BODIES: Any = CatalogBody.__table__
 
 
-@dataclass(frozen=True)
-class EntityWrite:
+class EntityWrite(NamedTuple):
     """An entity as processing produced it, ready to be stored (before stitching); its JSON
-    is already text (made where the file was parsed, maybe in another process)."""
+    is already text (made where the file was parsed, maybe in another process). A tuple, as
+    it crosses from a worker process: unpickling a processed entity took 32-38 µs with frozen
+    dataclasses, 12-17 µs as tuples."""
 
     ref: str
     kind: str
@@ -62,7 +63,7 @@ class EntityWrite:
     source: str
     errors_json: str
     input_hash: str
-    relations: list[tuple[str, str, str]] = field(default_factory=list)
+    relations: list[tuple[str, str, str]]
 
 
 Triple = tuple[str, str, str]  # a relation: (source, type, target)
