@@ -7,10 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from paved.catalog.locations import Locations
-from paved.catalog.parallel import Workers
+from paved.catalog.parallel import OutgrownError, Workers
 from paved.catalog.processing import iter_location
 from paved.catalog.reading import Reader
 from paved.core.settings import Settings
@@ -76,6 +77,7 @@ def test_worker_processes_make_the_catalog_one_process_makes(
     store = Store(settings.store_url)
     store.migrate()
     results = []
+    # past `parallel_from`, the refresh moves to a process of its own, which starts the workers
     for parallel_from in (0, Locations(store, Reader()).parallel_from):
         locations = Locations(store, Reader(), parallel_from=parallel_from)
         location = locations.register("file", str(path))
@@ -116,3 +118,12 @@ def test_files_past_the_threshold_go_to_worker_processes(tmp_path: Path) -> None
         assert workers.started
     in_one = list(iter_location(Reader(), "file", str(path)))
     assert [(o.entities, o.errors) for o in in_workers] == [(o.entities, o.errors) for o in in_one]
+
+
+def test_a_refresh_that_must_stay_small_stops_where_it_would_start_workers(
+    tmp_path: Path,
+) -> None:
+    path = a_location(tmp_path / "catalog")
+    with Workers(start_after=0, outgrow=True) as workers, pytest.raises(OutgrownError):
+        list(iter_location(Reader(), "file", str(path), workers))
+    assert not workers.started

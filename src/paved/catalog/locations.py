@@ -10,13 +10,15 @@ import contextlib
 import ctypes
 import gc
 import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from paved.catalog import ingesting, reading, relations, stitching
-from paved.catalog.parallel import START_AFTER, Workers, processes_beside
+from paved.catalog.parallel import START_AFTER, OutgrownError, Workers, processes_beside
 from paved.catalog.processing import iter_location, location_key
 from paved.catalog.reading import Reader, RepoResolver
 from paved.core.errors import PavedError, TemporaryError
@@ -55,11 +57,32 @@ class Locations:
         return self.refresh(found.id)
 
     def refresh(self, location_id: str) -> CatalogLocation:
-        """Read the location again and apply what it yields now."""
+        """Read the location again and apply what it yields now.
+
+        A location bigger than `parallel_from` bytes is refreshed in a process of its own,
+        which starts the worker processes. This process stays as small as it was: the memory
+        Python frees after a big load mostly stays with it (at 100,000 entities, 65 MB of
+        empty pools in arenas that a few lasting objects kept), and a server's requests do
+        not wait on the load for the interpreter.
+        """
+        try:
+            return self._refresh(location_id, outgrow=True)
+        except OutgrownError:
+            pass  # nothing was written: the transaction was rolled back
+        spawn = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(1, mp_context=spawn) as apart:
+            job = apart.submit(refresh_apart, self.store.url, self.reader, location_id)
+            try:
+                job.result()
+            except BrokenProcessPool as err:
+                raise TemporaryError("the catalog's refresh process ended unexpectedly") from err
+        return self.get(location_id)
+
+    def _refresh(self, location_id: str, *, outgrow: bool) -> CatalogLocation:
         with self.store.reading() as session:
             location = stored.get_location(session, location_id)
         processes = processes_beside(self.store.engine.dialect.name)
-        workers = Workers(processes, start_after=self.parallel_from)
+        workers = Workers(processes, start_after=self.parallel_from, outgrow=outgrow)
         try:
             with workers, self.store.session() as session:
                 outcomes = iter_location(self.reader, location.type, location.target, workers)
@@ -102,6 +125,16 @@ class Locations:
             return ingesting.remove(session, origin_of(location))
 
 
+def refresh_apart(store_url: str, reader: Reader, location_id: str) -> None:
+    """Refresh a big location in this process, made for it (see `Locations.refresh`); its
+    worker processes start at once."""
+    store = Store(store_url)
+    try:
+        Locations(store, reader, parallel_from=0)._refresh(location_id, outgrow=False)
+    finally:
+        store.dispose()
+
+
 def release_memory() -> None:
     """Hand the memory a big refresh used back to the OS (glibc keeps freed heap otherwise)."""
     relations.forget_parsed()
@@ -119,18 +152,25 @@ def _error(error: Any) -> dict[str, Any]:
     return {k: v for k, v in asdict(error).items() if v is not None}
 
 
-def paved_repos(base_url: str, git_root: Path) -> RepoResolver:
-    """Map the URL of one of Paved's own repositories (`<base>/git/<name>.git`) to its directory."""
-    prefix = f"{base_url.rstrip('/')}/git/"
+@dataclass(frozen=True)
+class PavedRepos:
+    """Maps the URL of one of Paved's own repositories (`<prefix><name>.git`) to its directory
+    (a value, not a closure, so that a reader can go to a refresh's own process)."""
 
-    def resolve(url: str) -> Path | None:
-        if url.startswith(prefix) and url.endswith(".git"):
-            name = url[len(prefix) : -len(".git")]
+    prefix: str
+    git_root: Path
+
+    def __call__(self, url: str) -> Path | None:
+        if url.startswith(self.prefix) and url.endswith(".git"):
+            name = url[len(self.prefix) : -len(".git")]
             if name and "/" not in name and not name.startswith("."):
-                return git_root / f"{name}.git"
+                return self.git_root / f"{name}.git"
         return None
 
-    return resolve
+
+def paved_repos(base_url: str, git_root: Path) -> RepoResolver:
+    """Map the URL of one of Paved's own repositories (`<base>/git/<name>.git`) to its directory."""
+    return PavedRepos(f"{base_url.rstrip('/')}/git/", git_root)
 
 
 def reader_for(settings: Settings) -> Reader:

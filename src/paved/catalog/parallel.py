@@ -44,13 +44,21 @@ def here(fn: Callable[..., T], *args: Any) -> Future[T]:
     return done
 
 
+class OutgrownError(Exception):
+    """A refresh read more than a process that must stay small should hold (see `Workers`)."""
+
+
 class Workers:
     """Worker processes for one refresh; `run` keeps the work in this process until
-    `start_after` bytes have been read."""
+    `start_after` bytes have been read. Then, when `outgrow`, it raises `OutgrownError` instead of
+    starting them: the refresh is to move to a process of its own (see `Locations.refresh`)."""
 
-    def __init__(self, processes: int | None = None, start_after: int = START_AFTER) -> None:
+    def __init__(
+        self, processes: int | None = None, start_after: int = START_AFTER, *, outgrow: bool = False
+    ) -> None:
         self.processes = processes or len(os.sched_getaffinity(0))
         self.start_after = start_after
+        self.outgrow = outgrow
         self._read = 0
         self._pool: ProcessPoolExecutor | None = None
 
@@ -67,6 +75,8 @@ class Workers:
         """`fn(*args)` for work on `size` bytes: here at once, or in a worker process."""
         self._read += size
         if self._pool is None and self._read > self.start_after:
+            if self.outgrow:
+                raise OutgrownError(f"a refresh read more than {self.start_after} bytes")
             context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(self.processes, mp_context=context)
         if self._pool is not None:

@@ -86,11 +86,15 @@ def resolve(type_: str, base: str, target: str) -> str:
     return urljoin(base, target)
 
 
+def _no_repo(_url: str) -> Path | None:
+    return None
+
+
 class Reader:
     """Reads location targets; `paved_repo(url)` maps a URL to one of Paved's own repositories."""
 
     def __init__(self, paved_repo: RepoResolver | None = None) -> None:
-        self._paved_repo = paved_repo or (lambda _url: None)
+        self._paved_repo = paved_repo or _no_repo
 
     def expand(self, type_: str, target: str) -> list[str]:
         """The targets a glob matches (sorted), or `[target]` when it is not a glob."""
