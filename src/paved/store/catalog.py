@@ -367,15 +367,15 @@ def stitch_input(
 def write_bodies(session: Session, bodies: Sequence[tuple[str, str, str]]) -> None:
     """Store stitched (ref, body, etag) triples."""
     driver, bulk = _driver(session)
-    if driver.dialect.name == "postgresql":
-        driver.staged(BODIES.name, bulk.body_columns, bodies, bulk.write_body)
-    else:
-        driver.many(bulk.write_body, [{"ref": r, "body": b, "etag": e} for r, b, e in bodies])
+    rows = [{"ref": r, "body": b, "etag": e} for r, b, e in bodies]
+    _upsert(driver, BODIES.name, bulk.body_columns, rows, bulk.write_body)
 
 
 def _upsert(
     driver: Driver, table: str, columns: list[str], rows: list[dict[str, Any]], upsert: Any
 ) -> None:
+    """Run an upsert of `_Bulk` on `rows`: through the stage on PostgreSQL, a row at a time
+    on SQLite (see `_Bulk._upserting`)."""
     if driver.dialect.name == "postgresql":
         driver.staged(table, columns, map(operator.itemgetter(*columns), rows), upsert)
     else:
