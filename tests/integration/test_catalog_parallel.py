@@ -4,6 +4,9 @@ catalog that comes out is the one a single process makes, errors and conflicts i
 from __future__ import annotations
 
 import json
+import multiprocessing
+import threading
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +20,7 @@ from paved.catalog.reading import Reader
 from paved.core.settings import Settings
 from paved.store.db import Store
 from paved.store.models import CatalogBody
+from tests.integration import worker_marks
 from tests.integration.catalog_fixtures import entity, write_yaml
 
 
@@ -127,3 +131,22 @@ def test_a_refresh_that_must_stay_small_stops_where_it_would_start_workers(
     with Workers(start_after=0, outgrow=True) as workers, pytest.raises(OutgrownError):
         list(iter_location(Reader(), "file", str(path), workers))
     assert not workers.started
+
+
+def test_workers_are_forked_only_from_a_process_of_one_thread() -> None:
+    # forked, a worker has what its parent had (Paved imported, no start-up)
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as apart:
+        assert (
+            apart.submit(worker_marks.seen_by_forked_worker).result()
+            == "set before the workers started"
+        )
+    # with a second thread alive, fork could copy a lock mid-use: the workers are spawned
+    stop = threading.Event()
+    busy = threading.Thread(target=stop.wait)
+    busy.start()
+    try:
+        with Workers(start_after=0, fork=True) as workers:
+            assert workers.run(1, worker_marks.mark).result() == "as imported"
+    finally:
+        stop.set()
+        busy.join()

@@ -66,7 +66,7 @@ class Locations:
         not wait on the load for the interpreter.
         """
         try:
-            return self._refresh(location_id, outgrow=True)
+            return self._refresh(location_id, apart=False)
         except OutgrownError:
             pass  # nothing was written: the transaction was rolled back
         spawn = multiprocessing.get_context("spawn")
@@ -78,11 +78,14 @@ class Locations:
                 raise TemporaryError("the catalog's refresh process ended unexpectedly") from err
         return self.get(location_id)
 
-    def _refresh(self, location_id: str, *, outgrow: bool) -> CatalogLocation:
+    def _refresh(self, location_id: str, *, apart: bool) -> CatalogLocation:
+        """Refresh here; `apart`: this process was made for it (else `OutgrownError` when the
+        location is too big to refresh here)."""
         with self.store.reading() as session:
             location = stored.get_location(session, location_id)
         processes = processes_beside(self.store.engine.dialect.name)
-        workers = Workers(processes, start_after=self.parallel_from, outgrow=outgrow)
+        start_after = 0 if apart else self.parallel_from
+        workers = Workers(processes, start_after, outgrow=not apart, fork=apart)
         try:
             with workers, self.store.session() as session:
                 outcomes = iter_location(self.reader, location.type, location.target, workers)
@@ -130,7 +133,7 @@ def refresh_apart(store_url: str, reader: Reader, location_id: str) -> None:
     worker processes start at once."""
     store = Store(store_url)
     try:
-        Locations(store, reader, parallel_from=0)._refresh(location_id, outgrow=False)
+        Locations(store, reader)._refresh(location_id, apart=True)
     finally:
         store.dispose()
 

@@ -3,12 +3,15 @@ files (about 200 µs an entity, half of it PyYAML), and stitching bodies.
 
 A thread cannot take this work: parsing holds the GIL, and the database writes of the same
 process then wait for it at every row (SQLite's `executemany` took three times as long beside
-a parsing thread). The processes are started with `spawn` (a server process has threads,
-which `fork` does not copy safely), only once a refresh has read enough to be worth their
-start (about a second), and stopped when the refresh ends, so their memory goes with them.
-`spawn` imports the program's main module again in each worker: a program that refreshes a
-big location must guard its entry point (`if __name__ == "__main__"`), as Paved's commands
-and uvicorn do.
+a parsing thread). They are started only once a refresh has read enough to be worth their
+start, and stopped when the refresh ends, so their memory goes with them.
+
+A process of one thread, made for the refresh (see `Locations.refresh`), forks them: a worker
+is ready in milliseconds, with Paved already imported. Any other process spawns them (a
+server process has threads, which `fork` does not copy safely): a worker then takes about a
+second and a half to import what it needs. `spawn` imports the program's main module again in
+each worker: a program that refreshes a big location must guard its entry point
+(`if __name__ == "__main__"`), as Paved's commands and uvicorn do.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from types import TracebackType
@@ -51,14 +55,21 @@ class OutgrownError(Exception):
 class Workers:
     """Worker processes for one refresh; `run` keeps the work in this process until
     `start_after` bytes have been read. Then, when `outgrow`, it raises `OutgrownError` instead of
-    starting them: the refresh is to move to a process of its own (see `Locations.refresh`)."""
+    starting them: the refresh is to move to a process of its own (see `Locations.refresh`).
+    `fork` says this process is such a one: the workers are forked if it still has one thread."""
 
     def __init__(
-        self, processes: int | None = None, start_after: int = START_AFTER, *, outgrow: bool = False
+        self,
+        processes: int | None = None,
+        start_after: int = START_AFTER,
+        *,
+        outgrow: bool = False,
+        fork: bool = False,
     ) -> None:
         self.processes = processes or len(os.sched_getaffinity(0))
         self.start_after = start_after
         self.outgrow = outgrow
+        self.fork = fork
         self._read = 0
         self._pool: ProcessPoolExecutor | None = None
 
@@ -77,7 +88,8 @@ class Workers:
         if self._pool is None and self._read > self.start_after:
             if self.outgrow:
                 raise OutgrownError(f"a refresh read more than {self.start_after} bytes")
-            context = multiprocessing.get_context("spawn")
+            method = "fork" if self.fork and threading.active_count() == 1 else "spawn"
+            context = multiprocessing.get_context(method)
             self._pool = ProcessPoolExecutor(self.processes, mp_context=context)
         if self._pool is not None:
             return self._pool.submit(fn, *args)
