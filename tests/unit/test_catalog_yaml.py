@@ -1,9 +1,11 @@
 """Catalog files load exactly as PyYAML's safe loader loads them (the catalog builds the
-common nodes itself, for speed), aliases, merge keys and odd keys included."""
+common nodes itself, for speed), aliases, merge keys and odd keys included; and whatever they
+hold is stored as the JSON the standard library would write."""
 
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Any
 
 import pytest
@@ -12,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from paved.catalog.documents import parse_documents
+from paved.core import jsontext
 from paved.core.errors import InputError
 
 _BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -21,28 +24,41 @@ def pyyaml(text: str) -> list[Any]:
     return [doc for doc in yaml.load_all(text, Loader=_BASE) if doc is not None]
 
 
-scalars = st.one_of(
-    st.text(max_size=12),
-    st.integers(),
-    st.floats(allow_nan=False),
-    st.booleans(),
-    st.none(),
-    st.dates(),
-)
-documents = st.recursive(
-    scalars,
-    lambda inner: (
-        st.lists(inner, max_size=4)
-        | st.dictionaries(st.text(max_size=8) | st.integers() | st.booleans(), inner, max_size=4)
-    ),
-    max_leaves=20,
-)
+def documents_of(floats: st.SearchStrategy[float]) -> st.SearchStrategy[Any]:
+    scalars = st.one_of(
+        st.text(max_size=12), st.integers(), floats, st.booleans(), st.none(), st.dates()
+    )
+    return st.recursive(
+        scalars,
+        lambda inner: (
+            st.lists(inner, max_size=4)
+            | st.dictionaries(
+                st.text(max_size=8) | st.integers() | st.booleans(), inner, max_size=4
+            )
+        ),
+        max_leaves=20,
+    )
+
+
+documents = documents_of(st.floats(allow_nan=False))
 
 
 @given(st.lists(documents.filter(lambda d: d is not None), min_size=1, max_size=3))
 def test_any_dumped_documents_load_as_pyyaml_loads_them(docs: list[Any]) -> None:
     text = yaml.safe_dump_all(docs)
     assert parse_documents(text, "f.yaml") == pyyaml(text) == docs
+
+
+@given(documents_of(st.floats(allow_nan=False, allow_infinity=False)))
+def test_what_yaml_holds_is_stored_as_the_json_the_standard_library_writes(doc: Any) -> None:
+    # big integers, keys that are not text, dates and times included (a date is its text)
+    assert json.loads(jsontext.dumps(doc)) == json.loads(json.dumps(doc, default=str))
+
+
+def test_stored_json_is_compact_utf8_text() -> None:
+    when = datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
+    doc = {"name": "café", "at": when, 2: [2**70]}
+    assert jsontext.dumps(doc) == f'{{"name":"café","at":"{when}","2":[{2**70}]}}'
 
 
 TRICKY = """\

@@ -8,13 +8,15 @@ processing error is an error item there; an orphan carries `backstage.io/orphan:
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import defaultdict
 from functools import lru_cache
 from typing import Any
 
+import orjson
+
 from paved.catalog.refs import parse_ref
 from paved.catalog.relations import REVERSE
+from paved.core import jsontext
 from paved.store.catalog import StitchInput
 
 PROCESSING_ERROR = "backstage.io/catalog-processing"
@@ -64,8 +66,7 @@ def stitch(
     if items:
         body["status"] = {"items": items}
     metadata["etag"] = _ETAG_PLACEHOLDER
-    # stored JSON has no cycles to look for
-    text = json.dumps(body, separators=(",", ":"), check_circular=False)
+    text = jsontext.dumps(body)
     etag = hashlib.sha1(text.encode()).hexdigest()  # noqa: S324 (a version tag, not security)
     return text.replace(_ETAG_PLACEHOLDER, etag, 1), etag
 
@@ -81,11 +82,11 @@ def stitch_all(batch: StitchInput) -> list[tuple[str, str, str]]:
     stitched = []
     for ref, uid, entity_json, errors_json, orphan in batch.rows:
         body, etag = stitch(
-            json.loads(entity_json),
+            orjson.loads(entity_json),
             uid=uid,
             relations=relations.get(ref, []),
             present=batch.present,
-            errors=json.loads(errors_json) if errors_json != "[]" else [],
+            errors=orjson.loads(errors_json) if errors_json != "[]" else [],
             orphan=bool(orphan),
         )
         stitched.append((ref, body, etag))

@@ -7,11 +7,11 @@ that writes to the database only writes.
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
 from paved.catalog.refs import EntityRef
 from paved.catalog.relations import Relation, owner_of
+from paved.core import jsontext
 from paved.store.catalog import EntityWrite
 
 
@@ -26,8 +26,7 @@ def to_write(
     spec = entity.get("spec") if isinstance(entity.get("spec"), dict) else {}
     assert isinstance(spec, dict)
     title = metadata.get("title")
-    # as Backstage reads YAML: a date or a time is its text
-    entity_json = json.dumps(entity, separators=(",", ":"), default=str)
+    entity_json = jsontext.dumps(entity)
     digest = hashlib.sha1(  # noqa: S324 (a change detector, not security)
         f"{entity_json}\n{errors}".encode()
     ).hexdigest()
@@ -43,7 +42,7 @@ def to_write(
         entity_json=entity_json,
         search_text=search_text(entity),
         source=source,
-        errors_json=json.dumps(errors),
+        errors_json=jsontext.dumps(errors),
         input_hash=digest,
         relations=[(r.source, r.type, r.target) for r in relations if r.declared],
     )
