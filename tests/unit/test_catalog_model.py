@@ -10,7 +10,7 @@ from paved.catalog.documents import parse_documents, substitute
 from paved.catalog.querying import parse_filter, parse_order
 from paved.catalog.reading import resolve, split_git_url
 from paved.catalog.refs import EntityRef, parse_ref
-from paved.catalog.relations import relations_of
+from paved.catalog.relations import REVERSE, relations_of
 from paved.catalog.validating import validate_entity
 from paved.core.errors import InputError
 from paved.store.catalog_queries import Condition
@@ -99,9 +99,12 @@ RELATIONS = [
     ("spec", "wanted"), [r[1:] for r in RELATIONS], ids=[r[0] for r in RELATIONS]
 )
 def test_relations_go_both_ways(spec: dict[str, Any], wanted: set[tuple[str, str, str]]) -> None:
-    found, errors = relations_of(component(**spec), EntityRef("Component", "default", "c"))
+    # the entity declares one direction; the other is derived where relations are shown
+    declared, errors = relations_of(component(**spec), EntityRef("Component", "default", "c"))
     assert errors == []
-    assert {(r.source, r.type, r.target) for r in found} == wanted
+    assert all(source == "component:default/c" for source, _, _ in declared)
+    derived = {(target, REVERSE[type_], source) for source, type_, target in declared}
+    assert {*declared, *derived} == wanted
 
 
 def test_a_dependency_without_a_kind_is_an_error() -> None:

@@ -19,12 +19,12 @@ from paved.catalog.documents import may_substitute, parse_documents, substitute
 from paved.catalog.parallel import Workers, here
 from paved.catalog.reading import Reader
 from paved.catalog.refs import EntityRef, ref_of_entity
-from paved.catalog.relations import Relation, relations_of
+from paved.catalog.relations import relations_of
 from paved.catalog.stitching import LOCATION_ANNOTATION, ORIGIN_ANNOTATION
 from paved.catalog.validating import validate_entity
 from paved.catalog.writes import to_write
 from paved.core.errors import InputError, NotFoundError, PavedError
-from paved.store.catalog import EntityWrite
+from paved.store.catalog import EntityWrite, Triple
 
 MAX_FILES = 10_000
 LOCAL_REFUSED = "refused: only a file location (registered by an admin) may read the server's files"
@@ -217,7 +217,7 @@ def process_entity(
     entity = _annotated(entity, location_key(kind, target), origin)
     if not errors:
         errors += validate_entity(entity)
-    relations: list[Relation] = []
+    relations: list[Triple] = []
     if not errors:
         relations, ref_errors = relations_of(entity, ref)
         errors += ref_errors

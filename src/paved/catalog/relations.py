@@ -1,18 +1,19 @@
-"""Relations computed from an entity's spec, both directions, as Backstage's processors emit them.
+"""Relations computed from an entity's spec, as Backstage's processors emit them.
 
-Each rule reads one spec field (a reference or a list of them), resolves it with the rule's
-default kind and the entity's namespace, and yields the forward relation from the entity and
-the reverse relation from the target. A reference that does not parse is a processing error.
+Each rule reads one spec field (a reference or a list of them) and resolves it with the rule's
+default kind and the entity's namespace: the relation the entity declares. Its reverse, from
+the target (`REVERSE`), is derived where relations are shown (stitching, the graph), so only
+the declared direction is stored. A reference that does not parse is a processing error.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
 
 from paved.catalog.refs import EntityRef, parse_ref
 from paved.core.errors import InputError
+from paved.store.catalog import Triple
 
 OWNED_BY, OWNER_OF = "ownedBy", "ownerOf"
 DEPENDS_ON, DEPENDENCY_OF = "dependsOn", "dependencyOf"
@@ -35,8 +36,7 @@ REVERSE |= {v: k for k, v in REVERSE.items()}
 ALL_TYPES = frozenset(REVERSE)
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     field: str
     relation: str
     default_kind: str | None
@@ -71,57 +71,43 @@ RULES: dict[str, tuple[Rule, ...]] = {
 }
 
 
-class Relation(NamedTuple):
-    """`declared`: the direction the entity's spec states (stored); the other is derived. A
-    tuple, as a catalog's load makes hundreds of thousands: making, hashing and sorting them
-    took two to three times as long as a frozen dataclass."""
-
-    source: str
-    type: str
-    target: str
-    declared: bool = True
-
-
-def relations_of(entity: dict[str, Any], ref: EntityRef) -> tuple[list[Relation], list[str]]:
-    """The relations `entity` (whose reference is `ref`) implies, and the errors in its refs."""
+def relations_of(entity: dict[str, Any], ref: EntityRef) -> tuple[list[Triple], list[str]]:
+    """The relations `entity` (whose reference is `ref`) declares, as sorted (source, type,
+    target) triples, and the errors in its refs."""
     spec = entity.get("spec")
     if not isinstance(spec, dict):
         return [], []
-    found: set[Relation] = set()
+    found: set[Triple] = set()
     errors: list[str] = []
-    for rule in RULES.get(ref.kind.lower(), ()):
-        for value in _values(spec.get(rule.field)):
+    source, namespace = ref.key, ref.namespace
+    for field, relation, default_kind in RULES.get(ref.kind.lower(), ()):
+        value = spec.get(field)
+        if value is None:
+            continue
+        for item in value if isinstance(value, list) else (value,):
             try:
-                target = _parse(value, rule.default_kind, ref.namespace)
+                found.add((source, relation, _key(item, default_kind, namespace)))
             except InputError as err:
-                errors.append(f"spec.{rule.field}: {err.message}")
-                continue
-            found.add(Relation(ref.key, rule.relation, target.key))
-            found.add(Relation(target.key, REVERSE[rule.relation], ref.key, declared=False))
+                errors.append(f"spec.{field}: {err.message}")
     return sorted(found), errors
 
 
+def _key(value: Any, default_kind: str | None, namespace: str) -> str:
+    """The key of a reference; remembered for text, as a catalog names the same owners and
+    systems again and again."""
+    if isinstance(value, str):
+        return _text_key(value, default_kind, namespace)
+    return parse_ref(value, default_kind=default_kind, default_namespace=namespace).key
+
+
 @lru_cache(maxsize=200_000)
-def _parse_text(value: str, default_kind: str | None, namespace: str) -> EntityRef:
-    return parse_ref(value, default_kind=default_kind, default_namespace=namespace)
+def _text_key(value: str, default_kind: str | None, namespace: str) -> str:
+    return parse_ref(value, default_kind=default_kind, default_namespace=namespace).key
 
 
 def forget_parsed() -> None:
     """Drop the remembered references (after a big refresh, to give the memory back)."""
-    _parse_text.cache_clear()
-
-
-def _parse(value: Any, default_kind: str | None, namespace: str) -> EntityRef:
-    """`parse_ref`, remembered: a catalog names the same owners and systems again and again."""
-    if isinstance(value, str):
-        return _parse_text(value, default_kind, namespace)
-    return parse_ref(value, default_kind=default_kind, default_namespace=namespace)
-
-
-def _values(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list) else [value]
+    _text_key.cache_clear()
 
 
 def owner_of(entity: dict[str, Any], ref: EntityRef) -> str | None:
@@ -131,6 +117,6 @@ def owner_of(entity: dict[str, Any], ref: EntityRef) -> str | None:
     if not isinstance(owner, str):
         return None
     try:
-        return _parse(owner, "group", ref.namespace).key
+        return _key(owner, "group", ref.namespace)
     except InputError:
         return None

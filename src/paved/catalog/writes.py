@@ -10,15 +10,15 @@ import hashlib
 from typing import Any
 
 from paved.catalog.refs import EntityRef
-from paved.catalog.relations import Relation, owner_of
+from paved.catalog.relations import owner_of
 from paved.core import jsontext
-from paved.store.catalog import EntityWrite
+from paved.store.catalog import EntityWrite, Triple
 
 
 def to_write(
     ref: EntityRef,
     entity: dict[str, Any],
-    relations: list[Relation],
+    relations: list[Triple],
     errors: list[str],
     source: str,
 ) -> EntityWrite:
@@ -44,7 +44,7 @@ def to_write(
         source=source,
         errors_json=jsontext.dumps(errors),
         input_hash=digest,
-        relations=[(r.source, r.type, r.target) for r in relations if r.declared],
+        relations=relations,
     )
 
 
