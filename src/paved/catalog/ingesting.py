@@ -10,7 +10,7 @@ deleted). Bodies are re-stitched for every entity whose relations may have moved
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
@@ -47,10 +47,11 @@ def apply(
     produced: set[str] = set()
     changed: set[str] = set()
     touched: set[str] = set()
+    added: set[str] = set()  # new refs: they have no body yet
     written, next_analyze = 0, FIRST_ANALYZE
     for outcome in [outcomes] if isinstance(outcomes, Outcome) else outcomes:
         report.errors += outcome.errors
-        batch_changed, batch_touched = _apply_batch(session, origin, outcome, report)
+        batch_changed, batch_touched = _apply_batch(session, origin, outcome, report, added)
         if written < BULK_LOAD <= written + len(batch_changed):
             rows.pause_search_upkeep(session)
         written += len(batch_changed)
@@ -68,16 +69,17 @@ def apply(
     # the changed entities' own relations' targets are in `touched` already (see `_apply_batch`);
     # what points at them (and may have been dangling) is found here
     touched |= set(gone) | rows.sources_pointing_at(session, sorted(changed))
-    stitch_refs(session, touched, workers)
+    stitch_refs(session, touched, workers, added)
     if written >= BULK_LOAD:
         rows.settle_search_index(session)
     return report
 
 
 def _apply_batch(
-    session: Session, origin: str, outcome: Outcome, report: Report
+    session: Session, origin: str, outcome: Outcome, report: Report, added: set[str]
 ) -> tuple[set[str], set[str]]:
-    """Upsert one batch; returns the changed refs and every ref whose body must be re-stitched."""
+    """Upsert one batch (the refs it adds go to `added`); returns the changed refs and every
+    ref whose body must be re-stitched."""
     produced = {p.ref.key: p for p in outcome.entities}
     before = rows.existing(session, sorted(produced))
     writes, kept_with_errors = [], []
@@ -94,8 +96,11 @@ def _apply_batch(
             old is None or old.input_hash != write.input_hash or old.orphan or old.origin != origin
         ):
             writes.append(write)
-            report.added += old is None
-            report.updated += old is not None
+            if old is None:
+                added.add(key)
+                report.added += 1
+            else:
+                report.updated += 1
         else:
             report.unchanged += 1
     changed = [w.ref for w in writes]
@@ -117,9 +122,15 @@ def remove(session: Session, origin: str) -> int:
     return len(refs)
 
 
-def stitch_refs(session: Session, refs: Iterable[str], workers: Workers | None = None) -> None:
-    """Recompute and store the bodies of `refs` (those that exist); with `workers`, chunks are
-    stitched in worker processes while this one reads the next and writes the last."""
+def stitch_refs(
+    session: Session,
+    refs: Iterable[str],
+    workers: Workers | None = None,
+    new: Container[str] = (),
+) -> None:
+    """Recompute and store the bodies of `refs` (those that exist; `new`: those that have no
+    body yet); with `workers`, chunks are stitched in worker processes while this one reads
+    the next and writes the last."""
     workers = workers or Workers.none()
     pending: deque[Future[list[tuple[str, str, str]]]] = deque()
     checked: dict[str, bool] = {}
@@ -127,6 +138,6 @@ def stitch_refs(session: Session, refs: Iterable[str], workers: Workers | None =
         batch = rows.stitch_input(session, chunk, checked)
         pending.append(workers.run(batch.size, stitch_all, batch))
         while len(pending) > workers.window:
-            rows.write_bodies(session, pending.popleft().result())
+            rows.write_bodies(session, pending.popleft().result(), new)
     for done in pending:
-        rows.write_bodies(session, done.result())
+        rows.write_bodies(session, done.result(), new)

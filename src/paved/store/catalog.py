@@ -12,7 +12,7 @@ import json
 import operator
 import secrets
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -35,6 +35,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ClauseElement
 
+from paved.core.errors import ConflictError
 from paved.store.driver import Driver, bound, on_session
 from paved.store.models import CatalogBody, CatalogEntity, CatalogRelation, utcnow
 
@@ -216,7 +217,7 @@ def upsert(
     session: Session, origin: str, writes: Sequence[EntityWrite], replaced: Sequence[str]
 ) -> None:
     """Insert or replace the entities and their relations (`replaced`: the refs stored before,
-    whose old relations go); stitching comes after."""
+    whose old relations go; the others are new); stitching comes after."""
     driver, bulk = _driver(session)
     columns = ENTITIES.c
     now = bound(columns.created_at, utcnow(), driver.dialect)
@@ -245,7 +246,9 @@ def upsert(
         }
         for w, uid in zip(writes, _uuids(len(writes)), strict=True)
     ]
-    _upsert(driver, ENTITIES.name, bulk.entity_columns, rows, bulk.upsert)
+    stored = set(replaced)
+    new = {w.ref for w in writes if w.ref not in stored}
+    _write(driver, ENTITIES.name, bulk.entity_columns, rows, bulk.upsert, new)
     declared = [r for w in writes for r in w.relations]
     replace_relations(session, replaced, declared)
 
@@ -260,9 +263,14 @@ def _uuids(count: int) -> list[str]:
 
 def analyze(session: Session) -> None:
     """Refresh PostgreSQL's statistics mid-transaction, so a bulk load's later queries use the
-    indexes (the planner otherwise still believes the tables empty). SQLite needs nothing."""
+    indexes (the planner otherwise still believes the tables empty). SQLite needs nothing.
+
+    Only the columns the load itself looks rows up by: at 100,000 entities that takes 0.25 s
+    where all of them take 1.3 s (the JSON and search columns cost most). Autovacuum's full
+    ANALYZE still follows the commit, as one naming columns leaves its count of changes alone.
+    """
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("ANALYZE catalog_entities, catalog_relations"))
+        session.execute(text("ANALYZE catalog_entities (ref, origin), catalog_relations"))
 
 
 def pause_search_upkeep(session: Session) -> None:
@@ -364,19 +372,45 @@ def stitch_input(
     return StitchInput(rows, outgoing, incoming, {end for end in ends if checked[end]})
 
 
-def write_bodies(session: Session, bodies: Sequence[tuple[str, str, str]]) -> None:
-    """Store stitched (ref, body, etag) triples."""
+def write_bodies(
+    session: Session, bodies: Sequence[tuple[str, str, str]], new: Container[str] = ()
+) -> None:
+    """Store stitched (ref, body, etag) triples; `new`: refs that have no body yet."""
     driver, bulk = _driver(session)
     rows = [{"ref": r, "body": b, "etag": e} for r, b, e in bodies]
-    _upsert(driver, BODIES.name, bulk.body_columns, rows, bulk.write_body)
+    _write(driver, BODIES.name, bulk.body_columns, rows, bulk.write_body, new)
 
 
-def _upsert(
-    driver: Driver, table: str, columns: list[str], rows: list[dict[str, Any]], upsert: Any
+def _write(
+    driver: Driver,
+    table: str,
+    columns: list[str],
+    rows: list[dict[str, Any]],
+    upsert: Any,
+    new: Container[str],
 ) -> None:
-    """Run an upsert of `_Bulk` on `rows`: through the stage on PostgreSQL, a row at a time
-    on SQLite (see `_Bulk._upserting`)."""
-    if driver.dialect.name == "postgresql":
-        driver.staged(table, columns, map(operator.itemgetter(*columns), rows), upsert)
-    else:
+    """Store `rows`, keyed by `ref`. On PostgreSQL, the rows of `new` refs (none stored yet)
+    are appended with COPY, the others go through the stage's upsert (see `_Bulk._upserting`):
+    appending took a fifth to a third less of the server's work than the upsert. On SQLite,
+    the upsert runs a row at a time.
+
+    A new ref that another transaction stored meanwhile is a `ConflictError` (this one is
+    rolled back), where an upsert would have silently taken that entity over."""
+    if driver.dialect.name != "postgresql":
         driver.many(upsert, rows)
+        return
+    from psycopg import errors  # here: psycopg stays out of SQLite's processes
+
+    values = operator.itemgetter(*columns)
+    appended = [values(row) for row in rows if row["ref"] in new]
+    try:
+        if appended:
+            driver.copy(table, columns, appended)
+    except errors.UniqueViolation as err:
+        raise ConflictError(
+            "another refresh stored some of these catalog entities at the same time: "
+            "refresh the location again"
+        ) from err
+    replaced = [values(row) for row in rows if row["ref"] not in new]
+    if replaced:
+        driver.staged(table, columns, replaced, upsert)
