@@ -23,6 +23,7 @@ from paved.catalog.processing import iter_location, location_key
 from paved.catalog.reading import Reader, RepoResolver
 from paved.core.errors import PavedError, TemporaryError
 from paved.core.settings import Settings
+from paved.store import catalog as catalog_rows
 from paved.store import catalog_locations as stored
 from paved.store.db import Store
 from paved.store.models import CatalogLocation
@@ -88,6 +89,8 @@ class Locations:
         workers = Workers(processes, start_after, outgrow=not apart, fork=apart)
         try:
             with workers, self.store.session() as session:
+                if apart:  # the connection goes when this process ends
+                    catalog_rows.widen_cache(session)
                 outcomes = iter_location(self.reader, location.type, location.target, workers)
                 report = ingesting.apply(session, origin_of(location), outcomes, workers)
                 errors = [_error(e) for e in report.errors]

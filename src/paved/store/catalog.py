@@ -273,6 +273,13 @@ def analyze(session: Session) -> None:
         session.execute(text("ANALYZE catalog_entities (ref, origin), catalog_relations"))
 
 
+def widen_cache(session: Session) -> None:
+    """For a process made for a big refresh: SQLite may keep 64 MB of pages instead of 2 MB.
+    A 100,000-entity load read pages from the file 728,000 times with 2 MB, 340,000 with 64."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("PRAGMA cache_size = -65536"))
+
+
 def pause_search_upkeep(session: Session) -> None:
     """For the rest of a bulk load, SQLite's full-text triggers stand still (row-by-row upkeep
     costs ~100 µs a row; `settle_search_index` rebuilds the index whole instead). Only this
