@@ -59,6 +59,10 @@ def test_stored_json_is_compact_utf8_text() -> None:
     when = datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
     doc = {"name": "café", "at": when, 2: [2**70]}
     assert jsontext.dumps(doc) == f'{{"name":"café","at":"{when}","2":[{2**70}]}}'
+    # YAML's .inf and .nan have no JSON (PostgreSQL refuses `Infinity`): they are stored as null
+    assert (
+        jsontext.dumps(parse_documents("x: .inf\ny: .nan\n", "f.yaml")[0]) == '{"x":null,"y":null}'
+    )
 
 
 TRICKY = """\
