@@ -29,6 +29,7 @@ from paved.store.db import Store
 from paved.store.models import CatalogLocation
 
 log = logging.getLogger("paved.catalog")
+RACE_ATTEMPTS = 3  # refreshes of a location that races others storing the same new entities
 
 
 class Locations:
@@ -60,7 +61,17 @@ class Locations:
     def refresh(self, location_id: str) -> CatalogLocation:
         """Read the location again and apply what it yields now.
 
-        A location bigger than `parallel_from` bytes is refreshed in a process of its own,
+        A refresh that raced another one storing the same new entity (two locations yielding
+        it, refreshed at once) runs again: by then the other has committed, and the entity is
+        a conflict like any other.
+        """
+        for _ in range(RACE_ATTEMPTS - 1):
+            with contextlib.suppress(catalog_rows.StoredMeanwhileError):
+                return self._refresh_here_or_apart(location_id)
+        return self._refresh_here_or_apart(location_id)
+
+    def _refresh_here_or_apart(self, location_id: str) -> CatalogLocation:
+        """A location bigger than `parallel_from` bytes is refreshed in a process of its own,
         which starts the worker processes. This process stays as small as it was: the memory
         Python frees after a big load mostly stays with it (at 100,000 entities, 65 MB of
         empty pools in arenas that a few lasting objects kept), and a server's requests do

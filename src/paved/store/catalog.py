@@ -35,7 +35,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ClauseElement
 
-from paved.core.errors import ConflictError
+from paved.core.errors import TemporaryError
 from paved.store.driver import Driver, bound, on_session
 from paved.store.models import CatalogBody, CatalogEntity, CatalogRelation, utcnow
 
@@ -100,6 +100,11 @@ class Existing:
 def chunks(items: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+class StoredMeanwhileError(TemporaryError):
+    """An entity new to this transaction was stored by another one meanwhile: run again (the
+    other has committed, so the entity is no longer new)."""
 
 
 class _Bulk:
@@ -401,8 +406,8 @@ def _write(
     appending took a fifth to a third less of the server's work than the upsert. On SQLite,
     the upsert runs a row at a time.
 
-    A new ref that another transaction stored meanwhile is a `ConflictError` (this one is
-    rolled back), where an upsert would have silently taken that entity over."""
+    A new ref that another transaction stored meanwhile is a `StoredMeanwhileError` (this one
+    is rolled back), where an upsert would have silently taken that entity over."""
     if driver.dialect.name != "postgresql":
         driver.many(upsert, rows)
         return
@@ -414,7 +419,7 @@ def _write(
         if appended:
             driver.copy(table, columns, appended)
     except errors.UniqueViolation as err:
-        raise ConflictError(
+        raise StoredMeanwhileError(
             "another refresh stored some of these catalog entities at the same time: "
             "refresh the location again"
         ) from err
