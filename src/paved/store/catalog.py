@@ -45,6 +45,9 @@ RELATIONS: Any = CatalogRelation.__table__
 BODIES: Any = CatalogBody.__table__
 
 
+Triple = tuple[str, str, str]  # a relation: (source, type, target)
+
+
 class EntityWrite(NamedTuple):
     """An entity as processing produced it, ready to be stored (before stitching); its JSON
     is already text (made where the file was parsed, maybe in another process). A tuple, as
@@ -64,10 +67,7 @@ class EntityWrite(NamedTuple):
     source: str
     errors_json: str
     input_hash: str
-    relations: list[tuple[str, str, str]]
-
-
-Triple = tuple[str, str, str]  # a relation: (source, type, target)
+    relations: list[Triple]  # as the entity declares them
 
 
 @dataclass(frozen=True)
